@@ -1,0 +1,144 @@
+//! The one seam between configuration and query execution: [`build_state`] turns a validated
+//! [`Config`] into a DataFusion [`SessionState`] — memory pool, spill directory, file-listing
+//! refresh, object stores, every function of `custlake-udfs`, and the lake's tables.
+//!
+//! Everything that runs queries (the server, `custlake query`, tests, later a Ballista executor)
+//! gets its engine from here; nothing else registers tables or functions. The engine knows the
+//! CRM lake but nothing of the wire protocol.
+
+mod lake;
+
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+
+use datafusion::error::DataFusionError;
+use datafusion::execution::SessionStateBuilder;
+use datafusion::execution::context::SessionState;
+use datafusion::execution::disk_manager::{DiskManagerBuilder, DiskManagerMode};
+use datafusion::execution::memory_pool::{FairSpillPool, TrackConsumersPool};
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
+use datafusion::logical_expr::LogicalPlan;
+use datafusion::prelude::{SessionConfig, SessionContext};
+
+use crate::config::Config;
+use crate::error::SqlError;
+
+pub use lake::{CRM_TABLES, RegisteredTable};
+
+/// The catalog and schema clients see (`current_database()`, `public.orders`).
+pub const CATALOG: &str = "custlake";
+pub const SCHEMA: &str = "public";
+
+/// Why the engine could not be built; reported at start-up with the table's name and the reason.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("table '{table}' ({location}): {reason}")]
+    Table {
+        table: String,
+        location: String,
+        reason: String,
+    },
+    #[error("object store {url}: {reason}")]
+    ObjectStore { url: String, reason: String },
+    #[error("engine set-up: {0}")]
+    Setup(#[from] DataFusionError),
+}
+
+/// A built engine: the shared session state every connection starts from, and what the lake holds.
+#[derive(Clone)]
+pub struct Engine {
+    state: SessionState,
+    tables: Arc<Vec<RegisteredTable>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("tables", &self.tables).finish()
+    }
+}
+
+impl Engine {
+    pub async fn build(config: &Config) -> Result<Engine, EngineError> {
+        let (state, tables) = build_state_with_tables(config).await?;
+        Ok(Engine { state, tables: Arc::new(tables) })
+    }
+
+    /// A fresh session for one connection or one command: it shares the catalog, functions,
+    /// memory pool and caches, but its settings (`SET …`) are its own.
+    pub fn session(&self) -> SessionContext {
+        SessionContext::new_with_state(self.state.clone())
+    }
+
+    pub fn tables(&self) -> &[RegisteredTable] {
+        &self.tables
+    }
+}
+
+/// Builds the session state from the resolved config: the one place tables and functions are registered.
+pub async fn build_state(config: &Config) -> Result<SessionState, EngineError> {
+    Ok(build_state_with_tables(config).await?.0)
+}
+
+async fn build_state_with_tables(
+    config: &Config,
+) -> Result<(SessionState, Vec<RegisteredTable>), EngineError> {
+    let engine = &config.engine;
+    // The pool bounds all queries together; FairSpillPool makes spilling operators share it
+    // fairly, and the tracking wrapper names the largest consumers when a query is refused.
+    let pool = TrackConsumersPool::new(
+        FairSpillPool::new(usize::try_from(engine.memory_limit).unwrap_or(usize::MAX)),
+        NonZeroUsize::new(5).expect("5 is not zero"),
+    );
+    let disk = match &engine.spill_dir {
+        Some(dir) => DiskManagerMode::Directories(vec![dir.clone()]),
+        None => DiskManagerMode::OsTmpDirectory,
+    };
+    let runtime = RuntimeEnvBuilder::new()
+        .with_memory_pool(Arc::new(pool))
+        .with_disk_manager_builder(DiskManagerBuilder::default().with_mode(disk))
+        // Without a TTL the listing cache keeps a table's first listing forever and files
+        // that land later are never seen.
+        .with_object_list_cache_ttl(Some(engine.refresh_interval))
+        .build_arc()?;
+
+    let mut session_config = SessionConfig::new()
+        .with_information_schema(true)
+        .with_create_default_catalog_and_schema(true)
+        .with_default_catalog_and_schema(CATALOG, SCHEMA)
+        .set_str("datafusion.sql_parser.dialect", "PostgreSQL")
+        // Without a session time zone DataFusion plans TIMESTAMPTZ as a zone-less timestamp.
+        .set_str("datafusion.execution.time_zone", "+00:00");
+    if let Some(n) = engine.target_partitions {
+        session_config = session_config.with_target_partitions(n);
+    }
+    if let Some(n) = engine.batch_size {
+        session_config = session_config.with_batch_size(n);
+    }
+
+    let mut state = SessionStateBuilder::new()
+        .with_config(session_config)
+        .with_runtime_env(runtime)
+        .with_default_features()
+        .build();
+    custlake_udfs::register_all(&mut state)?;
+
+    let ctx = SessionContext::new_with_state(state);
+    lake::register_object_stores(&ctx, config)?;
+    let tables = lake::register_tables(&ctx, config).await?;
+    Ok((ctx.state(), tables))
+}
+
+/// Refuses plans that would change the lake or the shared catalog: custlake serves a lake
+/// read-only, and the catalog is shared by every session.
+pub fn check_read_only(plan: &LogicalPlan) -> Result<(), SqlError> {
+    let what = match plan {
+        LogicalPlan::Ddl(ddl) => ddl.name(),
+        LogicalPlan::Dml(dml) => dml.op.name(),
+        LogicalPlan::Copy(_) => "COPY TO",
+        _ => return Ok(()),
+    };
+    Err(SqlError::new(
+        crate::error::sqlstate::READ_ONLY_SQL_TRANSACTION,
+        format!("cannot execute {what}: custlake serves the lake read-only"),
+    ))
+}

@@ -1,0 +1,196 @@
+//! The one error type a query can end in: a message with a real SQLSTATE code.
+//!
+//! [`SqlError::from`] classifies DataFusion errors. DataFusion reports most planning failures as
+//! `Plan(String)` without a finer kind, so for those (and only those) the classifier reads the
+//! message DataFusion's planner writes for a missing table, column or function; every other
+//! case is decided by the error's variant.
+
+use datafusion::arrow::error::ArrowError;
+use datafusion::error::DataFusionError;
+use datafusion::common::SchemaError;
+
+/// The SQLSTATE codes custlake answers with (PostgreSQL Appendix A).
+pub mod sqlstate {
+    pub const FEATURE_NOT_SUPPORTED: &str = "0A000";
+    pub const DATA_EXCEPTION: &str = "22000";
+    pub const NUMERIC_VALUE_OUT_OF_RANGE: &str = "22003";
+    pub const INVALID_DATETIME_FORMAT: &str = "22007";
+    pub const DIVISION_BY_ZERO: &str = "22012";
+    pub const INVALID_PARAMETER_VALUE: &str = "22023";
+    pub const INVALID_TEXT_REPRESENTATION: &str = "22P02";
+    pub const INVALID_BINARY_REPRESENTATION: &str = "22P03";
+    pub const READ_ONLY_SQL_TRANSACTION: &str = "25006";
+    pub const INVALID_PASSWORD: &str = "28P01";
+    pub const SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION: &str = "42000";
+    pub const SYNTAX_ERROR: &str = "42601";
+    pub const UNDEFINED_COLUMN: &str = "42703";
+    pub const AMBIGUOUS_COLUMN: &str = "42702";
+    pub const DUPLICATE_COLUMN: &str = "42701";
+    pub const UNDEFINED_FUNCTION: &str = "42883";
+    pub const UNDEFINED_TABLE: &str = "42P01";
+    pub const UNDEFINED_OBJECT: &str = "42704";
+    pub const INDETERMINATE_DATATYPE: &str = "42P18";
+    pub const PROTOCOL_VIOLATION: &str = "08P01";
+    pub const INSUFFICIENT_RESOURCES: &str = "53000";
+    pub const OUT_OF_MEMORY: &str = "53200";
+    pub const QUERY_CANCELED: &str = "57014";
+    pub const ADMIN_SHUTDOWN: &str = "57P01";
+    pub const IO_ERROR: &str = "58030";
+    pub const CONFIG_FILE_ERROR: &str = "F0000";
+    pub const INTERNAL_ERROR: &str = "XX000";
+    pub const DATA_CORRUPTED: &str = "XX001";
+}
+
+/// An error as a client sees it: SQLSTATE, message, and optionally a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlError {
+    pub code: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl SqlError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        SqlError { code, message: message.into(), hint: None }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl std::fmt::Display for SqlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\nHINT: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for SqlError {}
+
+impl From<DataFusionError> for SqlError {
+    fn from(error: DataFusionError) -> Self {
+        let code = classify(&error);
+        // DataFusion prefixes messages with its variant ("Error during planning: …");
+        // clients want the message itself.
+        let message = innermost_message(&error);
+        SqlError { code, message, hint: None }
+    }
+}
+
+fn innermost_message(error: &DataFusionError) -> String {
+    match error {
+        DataFusionError::Context(context, inner) => {
+            format!("{context}: {}", innermost_message(inner))
+        }
+        DataFusionError::Diagnostic(_, inner) => innermost_message(inner),
+        DataFusionError::Shared(inner) => innermost_message(inner),
+        DataFusionError::Collection(errors) if !errors.is_empty() => innermost_message(&errors[0]),
+        DataFusionError::Plan(m)
+        | DataFusionError::Execution(m)
+        | DataFusionError::NotImplemented(m)
+        | DataFusionError::Configuration(m)
+        | DataFusionError::ResourcesExhausted(m) => m.clone(),
+        DataFusionError::Internal(m) => format!("internal error: {m}"),
+        DataFusionError::SQL(e, _) => e.to_string().trim_start_matches("sql parser error: ").to_string(),
+        DataFusionError::ArrowError(e, _) => arrow_message(e),
+        DataFusionError::External(e) => match e.downcast_ref::<DataFusionError>() {
+            Some(inner) => innermost_message(inner),
+            None => e.to_string(),
+        },
+        other => other.strip_backtrace(),
+    }
+    .trim()
+    .to_string()
+}
+
+fn arrow_message(e: &ArrowError) -> String {
+    match e {
+        ArrowError::DivideByZero => "division by zero".to_string(),
+        ArrowError::CastError(m)
+        | ArrowError::ParseError(m)
+        | ArrowError::ComputeError(m)
+        | ArrowError::InvalidArgumentError(m)
+        | ArrowError::ArithmeticOverflow(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The SQLSTATE for a DataFusion error.
+pub fn classify(error: &DataFusionError) -> &'static str {
+    use sqlstate::*;
+    match error {
+        DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => classify(inner),
+        DataFusionError::Shared(inner) => classify(inner),
+        DataFusionError::Collection(errors) => errors.first().map(classify).unwrap_or(INTERNAL_ERROR),
+        DataFusionError::External(e) => match e.downcast_ref::<DataFusionError>() {
+            Some(inner) => classify(inner),
+            None => match e.downcast_ref::<SqlError>() {
+                Some(sql) => sql.code,
+                None => INTERNAL_ERROR,
+            },
+        },
+        DataFusionError::SQL(..) => SYNTAX_ERROR,
+        DataFusionError::SchemaError(e, _) => match e.as_ref() {
+            SchemaError::FieldNotFound { .. } => UNDEFINED_COLUMN,
+            SchemaError::AmbiguousReference { .. } => AMBIGUOUS_COLUMN,
+            SchemaError::DuplicateQualifiedField { .. }
+            | SchemaError::DuplicateUnqualifiedField { .. } => DUPLICATE_COLUMN,
+        },
+        DataFusionError::Plan(message) => classify_plan_message(message),
+        DataFusionError::NotImplemented(_) => FEATURE_NOT_SUPPORTED,
+        DataFusionError::Configuration(_) => UNDEFINED_OBJECT,
+        DataFusionError::ResourcesExhausted(_) => OUT_OF_MEMORY,
+        DataFusionError::ArrowError(e, _) => classify_arrow(e),
+        DataFusionError::ParquetError(_) => DATA_CORRUPTED,
+        DataFusionError::ObjectStore(_) | DataFusionError::IoError(_) => IO_ERROR,
+        // Run-time failures of expressions over data: casts, function arguments, overflow.
+        DataFusionError::Execution(_) => DATA_EXCEPTION,
+        DataFusionError::ExecutionJoin(_)
+        | DataFusionError::Internal(_)
+        | DataFusionError::Substrait(_)
+        | DataFusionError::Ffi(_) => INTERNAL_ERROR,
+    }
+}
+
+fn classify_arrow(e: &ArrowError) -> &'static str {
+    use sqlstate::*;
+    match e {
+        ArrowError::DivideByZero => DIVISION_BY_ZERO,
+        ArrowError::ArithmeticOverflow(_) => NUMERIC_VALUE_OUT_OF_RANGE,
+        ArrowError::CastError(_) | ArrowError::ParseError(_) => INVALID_TEXT_REPRESENTATION,
+        ArrowError::InvalidArgumentError(_) | ArrowError::ComputeError(_) => DATA_EXCEPTION,
+        ArrowError::MemoryError(_) => OUT_OF_MEMORY,
+        ArrowError::IoError(..) => IO_ERROR,
+        ArrowError::ParquetError(_) => DATA_CORRUPTED,
+        _ => INTERNAL_ERROR,
+    }
+}
+
+/// DataFusion's planner reports these as plain `Plan` messages; the patterns are the exact
+/// wording of datafusion-sql 55 and are covered by tests, so a rewording is caught.
+fn classify_plan_message(message: &str) -> &'static str {
+    use sqlstate::*;
+    let m = message.trim_start();
+    if m.starts_with("table '") && m.contains("' not found") || m.starts_with("Table not found") {
+        UNDEFINED_TABLE
+    } else if m.starts_with("Invalid function")
+        || m.starts_with("table function '")
+        || m.contains("No function matches the given name and argument types")
+        || m.contains("does not support zero arguments")
+        || m.starts_with("Failed to coerce arguments")
+        || m.contains("function") && m.contains("not found")
+    {
+        UNDEFINED_FUNCTION
+    } else if m.starts_with("column '") && m.contains("not found") {
+        UNDEFINED_COLUMN
+    } else if m.starts_with("Placeholder type") || m.contains("placeholder") && m.contains("type") {
+        INDETERMINATE_DATATYPE
+    } else {
+        SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION
+    }
+}

@@ -1,0 +1,468 @@
+//! The pgwire handlers: startup, the simple and the extended query protocol. Each statement is
+//! planned by the connection's [`Session`], run by DataFusion, and its batches are encoded into
+//! DataRows as they arrive — no step holds a whole result.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::ParamValues;
+use datafusion::execution::SendableRecordBatchStream;
+use futures::{Sink, Stream, StreamExt};
+use pgwire::api::auth::{
+    DefaultServerParameterProvider, StartupHandler, finish_authentication, protocol_negotiation,
+    save_startup_parameters_to_metadata,
+};
+use pgwire::api::portal::{Format, Portal};
+use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
+use pgwire::api::results::{
+    DescribePortalResponse, DescribeResponse, DescribeStatementResponse, FieldInfo, QueryResponse,
+    Response, Tag,
+};
+use pgwire::api::stmt::{QueryParser, StoredStatement};
+use pgwire::api::store::PortalStore;
+use pgwire::api::{
+    ClientInfo, ClientPortalStore, ConnectionHandle, ConnectionManager, PgWireServerHandlers,
+    PidSecretKeyGenerator, RandomPidSecretKeyGenerator, Type,
+};
+use pgwire::error::{PgWireError, PgWireResult};
+use pgwire::messages::data::DataRow;
+use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::encode::{BatchEncoder, field_infos, pg_column_type};
+use super::error::to_pgwire;
+use super::params;
+use super::session::{Planned, Session, TransactionCommand};
+use crate::engine::Engine;
+use crate::error::{SqlError, sqlstate};
+
+/// What the server reports as its version: PostgreSQL-shaped, so drivers that parse it are content.
+pub const SERVER_VERSION: &str = concat!("16.6 (custlake ", env!("CARGO_PKG_VERSION"), ")");
+
+/// Counts statements that are running (planned and not yet fully sent), so shutdown can wait
+/// for them.
+#[derive(Default)]
+pub struct InFlight {
+    running: AtomicUsize,
+    idle: Notify,
+}
+
+impl InFlight {
+    pub fn count(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
+    }
+
+    /// Resolves once no statement is running.
+    pub async fn wait_idle(&self) {
+        loop {
+            let notified = self.idle.notified();
+            if self.count() == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    fn enter(self: &Arc<Self>) -> InFlightGuard {
+        self.running.fetch_add(1, Ordering::SeqCst);
+        InFlightGuard(Arc::clone(self))
+    }
+}
+
+struct InFlightGuard(Arc<InFlight>);
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        if self.0.running.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.idle.notify_waiters();
+        }
+    }
+}
+
+/// Everything the handlers share: the engine, shutdown signalling and the cancel registry.
+pub struct Backend {
+    engine: Engine,
+    in_flight: Arc<InFlight>,
+    /// Fired when the shutdown grace period is over: running statements end with 57P01.
+    terminate: CancellationToken,
+    connections: Arc<ConnectionManager>,
+    parser: Arc<Parser>,
+    parameters: DefaultServerParameterProvider,
+}
+
+impl Backend {
+    pub fn new(engine: Engine, in_flight: Arc<InFlight>, terminate: CancellationToken) -> Self {
+        let mut parameters = DefaultServerParameterProvider::default();
+        parameters.server_version = SERVER_VERSION.to_string();
+        parameters.time_zone = "UTC".to_string();
+        parameters.date_style = "ISO, MDY".to_string();
+        parameters.interval_style = "postgres".to_string();
+        Backend {
+            engine,
+            in_flight,
+            terminate,
+            connections: Arc::new(ConnectionManager::new()),
+            parser: Arc::new(Parser),
+            parameters,
+        }
+    }
+}
+
+/// The handler set pgwire asks for on each connection.
+pub struct Handlers(pub Arc<Backend>);
+
+impl PgWireServerHandlers for Handlers {
+    fn simple_query_handler(&self) -> Arc<impl SimpleQueryHandler> {
+        self.0.clone()
+    }
+    fn extended_query_handler(&self) -> Arc<impl ExtendedQueryHandler> {
+        self.0.clone()
+    }
+    fn startup_handler(&self) -> Arc<impl StartupHandler> {
+        self.0.clone()
+    }
+    fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
+        Arc::new(pgwire::api::cancel::DefaultCancelHandler::new(self.0.connections.clone()))
+    }
+}
+
+fn session_of<C: ClientInfo>(client: &C) -> PgWireResult<Arc<Session>> {
+    client.session_extensions().get::<Session>().ok_or_else(|| {
+        to_pgwire(SqlError::new(sqlstate::PROTOCOL_VIOLATION, "query before the session was set up"))
+    })
+}
+
+#[async_trait]
+impl StartupHandler for Backend {
+    async fn on_startup<C>(&self, client: &mut C, message: PgWireFrontendMessage) -> PgWireResult<()>
+    where
+        C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        // No users are configured in this version, and the server only listens on loopback
+        // then (checked at bind): any user name is accepted without a password.
+        if let PgWireFrontendMessage::Startup(ref startup) = message {
+            protocol_negotiation(client, startup).await?;
+            save_startup_parameters_to_metadata(client, startup);
+            let (pid, secret_key) = RandomPidSecretKeyGenerator::default().generate(client);
+            client.set_pid_and_secret_key(pid, secret_key.clone());
+            let (handle, guard) = self.connections.register(pid, secret_key);
+            client.session_extensions().insert::<Arc<ConnectionHandle>>(handle);
+            client.session_extensions().insert(guard);
+            client.session_extensions().insert(Session::new(self.engine.session()));
+            finish_authentication(client, &self.parameters).await?;
+        }
+        Ok(())
+    }
+}
+
+impl Backend {
+    /// Runs a planned statement and turns it into the response pgwire sends.
+    async fn respond(
+        &self,
+        session: &Session,
+        planned: Planned,
+        parameters: Option<ParamValues>,
+        formats: &Format,
+    ) -> Result<Response, SqlError> {
+        let (plan, tag, returns_rows) = match planned {
+            Planned::Transaction(command) => {
+                let tag = Tag::new(command.tag());
+                return Ok(match command {
+                    TransactionCommand::Begin => Response::TransactionStart(tag),
+                    TransactionCommand::Commit | TransactionCommand::Rollback => Response::TransactionEnd(tag),
+                });
+            }
+            Planned::Plan { plan, tag, returns_rows, .. } => (plan, tag, returns_rows),
+        };
+        let plan = match parameters {
+            Some(values) => plan.with_param_values(values)?,
+            None => plan,
+        };
+        let guard = self.in_flight.enter();
+        let stream = session.execute(plan).await?;
+        if !returns_rows {
+            return Ok(Response::Execution(Tag::new(tag)));
+        }
+        let schema = stream.schema();
+        let fields = field_infos(&schema, formats).map_err(|e| SqlError::new(sqlstate::FEATURE_NOT_SUPPORTED, e.to_string()))?;
+        let column_formats = fields.iter().map(FieldInfo::format).collect();
+        let encoder = BatchEncoder::new(schema, column_formats)
+            .map_err(|e| SqlError::new(sqlstate::FEATURE_NOT_SUPPORTED, e.to_string()))?;
+        let rows = RowStream::new(stream, encoder, guard, self.terminate.clone()).into_stream();
+        let mut response = QueryResponse::new(Arc::new(fields), rows);
+        response.set_command_tag(tag);
+        Ok(Response::Query(response))
+    }
+}
+
+#[async_trait]
+impl SimpleQueryHandler for Backend {
+    async fn do_query<C>(&self, client: &mut C, query: &str) -> PgWireResult<Vec<Response>>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let session = session_of(client)?;
+        let statements = Session::parse(query).map_err(to_pgwire)?;
+        if statements.is_empty() {
+            return Ok(vec![Response::EmptyQuery]);
+        }
+        let mut responses = Vec::with_capacity(statements.len());
+        for statement in statements {
+            // Statements run in order and the first failure ends the query string, as in
+            // PostgreSQL; later statements are not even planned (they may depend on a SET).
+            let outcome = match session.plan(statement, &[]).await {
+                Ok(planned) => self.respond(&session, planned, None, &Format::UnifiedText).await,
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(response) => responses.push(response),
+                Err(e) => {
+                    responses.push(Response::Error(Box::new(super::error::to_error_info(e))));
+                    break;
+                }
+            }
+        }
+        Ok(responses)
+    }
+}
+
+/// A prepared statement: the SQL's plan with every parameter typed.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    planned: Planned,
+}
+
+impl Prepared {
+    fn parameter_types(&self) -> &[DataType] {
+        match &self.planned {
+            Planned::Plan { parameter_types, .. } => parameter_types,
+            Planned::Transaction(_) => &[],
+        }
+    }
+}
+
+pub struct Parser;
+
+#[async_trait]
+impl QueryParser for Parser {
+    type Statement = Prepared;
+
+    async fn parse_sql<C>(&self, client: &C, sql: &str, types: &[Option<Type>]) -> PgWireResult<Option<Prepared>>
+    where
+        C: ClientInfo + Unpin + Send + Sync,
+    {
+        let session = session_of(client)?;
+        let mut statements = Session::parse(sql).map_err(to_pgwire)?;
+        if statements.len() > 1 {
+            return Err(to_pgwire(SqlError::new(
+                sqlstate::SYNTAX_ERROR,
+                "cannot insert multiple commands into a prepared statement",
+            )));
+        }
+        let Some(statement) = statements.pop() else { return Ok(None) };
+        let declared: Vec<Option<DataType>> =
+            types.iter().map(|t| t.as_ref().and_then(params::arrow_type_for)).collect();
+        let planned = session.plan(statement, &declared).await.map_err(to_pgwire)?;
+        Ok(Some(Prepared { planned }))
+    }
+
+    fn get_parameter_types(&self, statement: &Prepared) -> PgWireResult<Vec<Type>> {
+        statement
+            .parameter_types()
+            .iter()
+            .map(|t| pg_column_type(t).map(|c| c.pg_type).map_err(|e| to_pgwire(SqlError::new(sqlstate::FEATURE_NOT_SUPPORTED, e.to_string()))))
+            .collect()
+    }
+
+    fn get_result_schema(&self, statement: &Prepared, format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
+        match &statement.planned {
+            Planned::Plan { plan, returns_rows: true, .. } => {
+                let schema = plan.schema().as_arrow().clone();
+                field_infos(&schema, format.unwrap_or(&Format::UnifiedText))
+                    .map_err(|e| to_pgwire(SqlError::new(sqlstate::FEATURE_NOT_SUPPORTED, e.to_string())))
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+#[async_trait]
+impl ExtendedQueryHandler for Backend {
+    type Statement = Prepared;
+    type QueryParser = Parser;
+
+    fn query_parser(&self) -> Arc<Parser> {
+        self.parser.clone()
+    }
+
+    async fn do_describe_statement<C>(
+        &self,
+        _client: &mut C,
+        target: &StoredStatement<Prepared>,
+    ) -> PgWireResult<DescribeStatementResponse>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let parameters = self.parser.get_parameter_types(&target.statement)?;
+        // Before Bind the result formats are unknown; PostgreSQL describes them as text.
+        let fields = self.parser.get_result_schema(&target.statement, None)?;
+        Ok(DescribeStatementResponse::new(parameters, fields))
+    }
+
+    async fn do_describe_portal<C>(&self, _client: &mut C, portal: &Portal<Prepared>) -> PgWireResult<DescribePortalResponse>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let fields = self.parser.get_result_schema(&portal.statement.statement, Some(&portal.result_column_format))?;
+        if fields.is_empty() {
+            return Ok(DescribePortalResponse::no_data());
+        }
+        Ok(DescribePortalResponse::new(fields))
+    }
+
+    async fn do_query<C>(&self, client: &mut C, portal: &Portal<Prepared>, _max_rows: usize) -> PgWireResult<Response>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Self::Statement>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let session = session_of(client)?;
+        let prepared = &portal.statement.statement;
+        let parameter_types = prepared.parameter_types();
+        if portal.parameters.len() != parameter_types.len() {
+            return Err(to_pgwire(SqlError::new(
+                sqlstate::PROTOCOL_VIOLATION,
+                format!(
+                    "bind message supplies {} parameters, but prepared statement requires {}",
+                    portal.parameters.len(),
+                    parameter_types.len()
+                ),
+            )));
+        }
+        let parameters = if parameter_types.is_empty() {
+            None
+        } else {
+            let declared = &portal.statement.parameter_types;
+            let mut values = Vec::with_capacity(parameter_types.len());
+            for (index, target) in parameter_types.iter().enumerate() {
+                // The wire type is what the client declared, else what we described.
+                let wire_type = match declared.get(index).cloned().flatten() {
+                    Some(t) if t != Type::UNKNOWN => t,
+                    _ => pg_column_type(target).map(|c| c.pg_type).unwrap_or(Type::TEXT),
+                };
+                let value = params::decode(
+                    index,
+                    portal.parameters[index].as_deref(),
+                    &wire_type,
+                    portal.parameter_format.format_for(index),
+                    target,
+                )
+                .map_err(to_pgwire)?;
+                values.push(value.into());
+            }
+            Some(ParamValues::List(values))
+        };
+        self.respond(&session, prepared.planned.clone(), parameters, &portal.result_column_format)
+            .await
+            .map_err(to_pgwire)
+    }
+}
+
+/// DataFusion batches → DataRows, one batch at a time, pulled by pgwire as it writes to the socket.
+struct RowStream {
+    batches: SendableRecordBatchStream,
+    encoder: BatchEncoder,
+    pending: std::vec::IntoIter<DataRow>,
+    terminate: CancellationToken,
+    _in_flight: InFlightGuard,
+    done: bool,
+}
+
+impl RowStream {
+    fn new(
+        batches: SendableRecordBatchStream,
+        encoder: BatchEncoder,
+        in_flight: InFlightGuard,
+        terminate: CancellationToken,
+    ) -> Self {
+        RowStream {
+            batches,
+            encoder,
+            pending: Vec::new().into_iter(),
+            terminate,
+            _in_flight: in_flight,
+            done: false,
+        }
+    }
+
+    fn into_stream(self) -> impl Stream<Item = PgWireResult<DataRow>> + Send + 'static {
+        futures::stream::unfold(self, |mut rows| async move {
+            let item = rows.next_row().await?;
+            Some((item, rows))
+        })
+    }
+
+    async fn next_row(&mut self) -> Option<PgWireResult<DataRow>> {
+        let terminated = || {
+            Some(Err(to_pgwire(SqlError::new(
+                sqlstate::ADMIN_SHUTDOWN,
+                "terminating statement: the server is shutting down",
+            ))))
+        };
+        loop {
+            if self.done {
+                return None;
+            }
+            // Checked per row too: a suspended portal may sit on the rest of an encoded batch.
+            if self.terminate.is_cancelled() {
+                self.done = true;
+                return terminated();
+            }
+            if let Some(row) = self.pending.next() {
+                return Some(Ok(row));
+            }
+            let next = tokio::select! {
+                biased;
+                _ = self.terminate.cancelled() => {
+                    self.done = true;
+                    return terminated();
+                }
+                next = self.batches.next() => next,
+            };
+            match next {
+                None => {
+                    self.done = true;
+                    return None;
+                }
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(to_pgwire(SqlError::from(e))));
+                }
+                Some(Ok(batch)) => {
+                    let mut rows = Vec::with_capacity(batch.num_rows());
+                    if let Err(e) = self.encoder.encode(&batch, &mut rows) {
+                        self.done = true;
+                        return Some(Err(to_pgwire(SqlError::new(sqlstate::DATA_EXCEPTION, e.to_string()))));
+                    }
+                    self.pending = rows.into_iter();
+                }
+            }
+        }
+    }
+}

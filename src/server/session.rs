@@ -1,0 +1,236 @@
+//! Per-connection state: the connection's own DataFusion session (its settings are its own), and
+//! turning SQL text into plans the handler can describe, bind and run.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
+use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement};
+use datafusion::prelude::SessionContext;
+use datafusion::sql::parser::{DFParser, Statement as DFStatement};
+use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
+use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+
+use crate::engine::check_read_only;
+use crate::error::{SqlError, sqlstate};
+
+/// One client connection's view of the engine.
+pub struct Session {
+    ctx: SessionContext,
+}
+
+/// Transaction control is accepted and tracked for the protocol's sake; custlake is read-only,
+/// so there is nothing to commit or roll back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionCommand {
+    Begin,
+    Commit,
+    Rollback,
+}
+
+impl TransactionCommand {
+    pub fn tag(self) -> &'static str {
+        match self {
+            TransactionCommand::Begin => "BEGIN",
+            TransactionCommand::Commit => "COMMIT",
+            TransactionCommand::Rollback => "ROLLBACK",
+        }
+    }
+}
+
+/// A statement ready to run: a plan whose placeholders all have a type, or a transaction command.
+#[derive(Debug, Clone)]
+pub enum Planned {
+    Plan {
+        plan: LogicalPlan,
+        /// The command tag PostgreSQL would send (`SELECT`, `SHOW`, `EXPLAIN`, `SET` …).
+        tag: &'static str,
+        returns_rows: bool,
+        /// Types of `$1 … $n`, in order.
+        parameter_types: Vec<DataType>,
+    },
+    Transaction(TransactionCommand),
+}
+
+impl Session {
+    pub fn new(ctx: SessionContext) -> Self {
+        Session { ctx }
+    }
+
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
+
+    /// Splits a query string into statements (PostgreSQL dialect).
+    pub fn parse(sql: &str) -> Result<Vec<DFStatement>, SqlError> {
+        DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {})
+            .map(|statements| statements.into_iter().collect())
+            .map_err(|e| SqlError::from(datafusion::error::DataFusionError::from(e)))
+    }
+
+    /// Plans one statement. `declared` are the parameter types the client named in its Parse
+    /// message (`None` where it left the choice to the server).
+    pub async fn plan(
+        &self,
+        statement: DFStatement,
+        declared: &[Option<DataType>],
+    ) -> Result<Planned, SqlError> {
+        let (tag, returns_rows) = match &statement {
+            DFStatement::Statement(s) => match s.as_ref() {
+                SqlStatement::StartTransaction { .. } => {
+                    return Ok(Planned::Transaction(TransactionCommand::Begin));
+                }
+                SqlStatement::Commit { .. } => return Ok(Planned::Transaction(TransactionCommand::Commit)),
+                SqlStatement::Rollback { .. } => {
+                    return Ok(Planned::Transaction(TransactionCommand::Rollback));
+                }
+                other => command_tag(other),
+            },
+            DFStatement::Explain(_) => ("EXPLAIN", true),
+            DFStatement::CopyTo(_) => ("COPY", false),
+            DFStatement::CreateExternalTable(_) => ("CREATE EXTERNAL TABLE", false),
+            _ => ("SELECT", true),
+        };
+        let state = self.ctx.state();
+        let plan = state.statement_to_plan(statement).await?;
+        check_read_only(&plan)?;
+        let (plan, parameter_types) = assign_parameter_types(plan, declared)?;
+        let returns_rows = returns_rows
+            && !matches!(plan, LogicalPlan::Statement(PlanStatement::SetVariable(_)));
+        Ok(Planned::Plan { plan, tag, returns_rows, parameter_types })
+    }
+
+    /// Starts a plan; rows arrive batch by batch as the returned stream is polled.
+    pub async fn execute(&self, plan: LogicalPlan) -> Result<SendableRecordBatchStream, SqlError> {
+        let frame = self.ctx.execute_logical_plan(plan).await?;
+        Ok(frame.execute_stream().await?)
+    }
+}
+
+fn command_tag(statement: &SqlStatement) -> (&'static str, bool) {
+    match statement {
+        SqlStatement::Query(_) => ("SELECT", true),
+        SqlStatement::Set(_) => ("SET", false),
+        SqlStatement::ShowVariable { .. }
+        | SqlStatement::ShowTables { .. }
+        | SqlStatement::ShowColumns { .. }
+        | SqlStatement::ShowVariables { .. }
+        | SqlStatement::ShowFunctions { .. } => ("SHOW", true),
+        SqlStatement::Explain { .. } | SqlStatement::ExplainTable { .. } => ("EXPLAIN", true),
+        SqlStatement::Insert(_) => ("INSERT", false),
+        SqlStatement::Update(_) => ("UPDATE", false),
+        SqlStatement::Delete(_) => ("DELETE", false),
+        SqlStatement::CreateView(_) => ("CREATE VIEW", false),
+        SqlStatement::CreateTable(_) => ("CREATE TABLE", false),
+        SqlStatement::Drop { .. } => ("DROP", false),
+        _ => ("SELECT", true),
+    }
+}
+
+/// Gives every placeholder a type, so that Describe can tell the client what to send and Bind
+/// knows what to decode. In order of precedence: the type the client declared; the type
+/// DataFusion inferred from context (`customer_id = $1`); the target of a cast (`$1::date`);
+/// and otherwise `text`, as PostgreSQL resolves an unknown-typed parameter.
+fn assign_parameter_types(
+    plan: LogicalPlan,
+    declared: &[Option<DataType>],
+) -> Result<(LogicalPlan, Vec<DataType>), SqlError> {
+    let inferred = plan.get_parameter_types()?;
+    if inferred.is_empty() {
+        return Ok((plan, Vec::new()));
+    }
+    let mut count = 0;
+    for id in inferred.keys() {
+        count = count.max(placeholder_index(id)? + 1);
+    }
+    let mut types: Vec<Option<DataType>> = vec![None; count];
+    for (id, data_type) in &inferred {
+        types[placeholder_index(id)?] = data_type.clone();
+    }
+    for (slot, declared) in types.iter_mut().zip(declared) {
+        if let Some(declared) = declared {
+            *slot = Some(declared.clone());
+        }
+    }
+    collect_cast_targets(&plan, &mut types)?;
+    let types: Vec<DataType> = types.into_iter().map(|t| t.unwrap_or(DataType::Utf8)).collect();
+
+    let by_id: HashMap<String, DataType> =
+        types.iter().enumerate().map(|(i, t)| (format!("${}", i + 1), t.clone())).collect();
+    let plan = plan
+        .transform_up_with_subqueries(|node| {
+            let node = node.map_expressions(|expr| {
+                expr.transform_up(|expr| match expr {
+                    Expr::Placeholder(Placeholder { id, field }) => {
+                        let data_type = by_id.get(&id).cloned().unwrap_or(DataType::Utf8);
+                        let same = field.as_ref().is_some_and(|f| f.data_type() == &data_type);
+                        let field = Some(Arc::new(Field::new(&id, data_type, true)));
+                        Ok(if same {
+                            Transformed::no(Expr::Placeholder(Placeholder { id, field }))
+                        } else {
+                            Transformed::yes(Expr::Placeholder(Placeholder { id, field }))
+                        })
+                    }
+                    other => Ok(Transformed::no(other)),
+                })
+            })?;
+            if node.transformed {
+                node.map_data(|plan| plan.recompute_schema())
+            } else {
+                Ok(node)
+            }
+        })?
+        .data;
+    Ok((plan, types))
+}
+
+fn collect_cast_targets(plan: &LogicalPlan, types: &mut [Option<DataType>]) -> Result<(), SqlError> {
+    let mut found: Vec<(usize, DataType)> = Vec::new();
+    plan.apply_with_subqueries(|node| {
+        node.apply_expressions(|expr| {
+            expr.apply(|e| {
+                let target = match e {
+                    Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field }) => {
+                        match expr.as_ref() {
+                            Expr::Placeholder(Placeholder { id, field: None }) => {
+                                Some((id.clone(), field.data_type().clone()))
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                };
+                if let Some((id, data_type)) = target
+                    && let Ok(index) = placeholder_index(&id)
+                {
+                    found.push((index, data_type));
+                }
+                Ok(datafusion::common::tree_node::TreeNodeRecursion::Continue)
+            })
+        })
+    })?;
+    for (index, data_type) in found {
+        if let Some(slot) = types.get_mut(index)
+            && slot.is_none()
+        {
+            *slot = Some(data_type);
+        }
+    }
+    Ok(())
+}
+
+fn placeholder_index(id: &str) -> Result<usize, SqlError> {
+    id.strip_prefix('$')
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|n| *n >= 1)
+        .map(|n| n - 1)
+        .ok_or_else(|| {
+            SqlError::new(
+                sqlstate::SYNTAX_ERROR,
+                format!("parameter {id} is not of the form $1, $2, …"),
+            )
+        })
+}

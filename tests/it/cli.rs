@@ -1,0 +1,171 @@
+//! The built `custlake` binary as a user runs it: `query`, `gen`, and `serve` driven by a
+//! scripted psql session, stopped with SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use datafusion::arrow::array::{Array, StringArray};
+
+use crate::common::{LAKE_CUSTOMERS, lake, read_table};
+
+const BIN: &str = env!("CARGO_BIN_EXE_custlake");
+
+fn custlake(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).env("RUST_LOG", "warn").output().expect("run custlake")
+}
+
+#[test]
+fn query_prints_an_aligned_table() {
+    let dir = lake().dir.to_str().unwrap();
+    let out = custlake(&["query", "--data", dir, "SELECT count(*) AS customers FROM customers"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let expected = format!(
+        "+-----------+\n| customers |\n+-----------+\n| {:<9} |\n+-----------+\n(1 row)\n",
+        LAKE_CUSTOMERS
+    );
+    assert_eq!(stdout, expected);
+}
+
+#[test]
+fn query_reports_errors_with_sqlstate_and_exit_code() {
+    let dir = lake().dir.to_str().unwrap();
+    let out = custlake(&["query", "--data", dir, "SELECT * FROM no_such_table"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no_such_table"), "{stderr}");
+    assert!(stderr.contains("SQLSTATE 42P01"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn gen_writes_a_servable_lake() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("lake");
+    let out = custlake(&["gen", "--out", out_dir.to_str().unwrap(), "--customers", "300", "--seed", "5"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = custlake(&["query", "--data", out_dir.to_str().unwrap(), "SELECT max(customer_id) AS m FROM customers"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("| 300 |"));
+    let out = custlake(&["gen", "--out", out_dir.to_str().unwrap(), "--customers", "0"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn serve_refuses_a_public_address_without_users() {
+    let dir = lake().dir.to_str().unwrap();
+    let out = custlake(&["serve", "--data", dir, "--listen", "0.0.0.0:0"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to listen on 0.0.0.0:0"), "{stderr}");
+}
+
+/// `custlake serve` on a free port; the address is read from what it prints.
+struct Served {
+    child: Child,
+    addr: SocketAddr,
+}
+
+fn serve(dir: &str) -> Served {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--data", dir, "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start custlake serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("custlake serve exited before listening")
+            .expect("read stderr");
+        if let Some(addr) = line.strip_prefix("custlake is serving ").and_then(|rest| rest.rsplit(" on ").next()) {
+            break addr.trim().parse().expect("address");
+        }
+    };
+    // Keep draining stderr so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, addr }
+}
+
+#[test]
+fn psql_scripted_session() {
+    let dir = lake().dir.to_str().unwrap();
+    let mut served = serve(dir);
+    let script = "\
+        SELECT count(*) AS customers FROM customers;\n\
+        SELECT customer_type, count(*) AS n FROM customers GROUP BY customer_type ORDER BY customer_type;\n\
+        SELECT * FROM no_such_table;\n\
+        SELECT 1 + 1 AS two;\n";
+    let mut out = Command::new("psql")
+        .args([
+            "-X",
+            "-h",
+            &served.addr.ip().to_string(),
+            "-p",
+            &served.addr.port().to_string(),
+            "-U",
+            "analyst",
+            "-d",
+            "custlake",
+            "-v",
+            "ON_ERROR_STOP=0",
+            "-f",
+            "-",
+        ])
+        .env("PGCONNECT_TIMEOUT", "10")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("psql must be installed (the README's test command installs it)");
+    {
+        use std::io::Write;
+        let mut stdin = out.stdin.take().expect("psql stdin");
+        stdin.write_all(script.as_bytes()).expect("write the script");
+    }
+    let out = out.wait_with_output().expect("psql runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+
+    // Expected customer types, counted from the Parquet files themselves.
+    let mut b2b = 0;
+    let mut b2c = 0;
+    for batch in read_table(&lake().dir.join("customers")) {
+        let types = batch.column_by_name("customer_type").unwrap();
+        let types = types.as_any().downcast_ref::<StringArray>().unwrap();
+        for i in 0..types.len() {
+            match types.value(i) {
+                "B2B" => b2b += 1,
+                "B2C" => b2c += 1,
+                other => panic!("unexpected customer_type {other}"),
+            }
+        }
+    }
+    let expected_counts = format!(
+        " customer_type |  n   \n---------------+------\n B2B           | {b2b:>4}\n B2C           | {b2c:>4}\n(2 rows)\n"
+    );
+    assert!(
+        stdout.contains(&format!(" customers \n-----------\n      {LAKE_CUSTOMERS}\n(1 row)\n")),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&expected_counts), "expected\n{expected_counts}\nin\n{stdout}");
+    assert!(stdout.contains(" two \n-----\n   2\n(1 row)\n"), "{stdout}");
+    assert!(stderr.contains("ERROR:  table 'custlake.public.no_such_table' not found"), "{stderr}");
+
+    // SIGTERM: the server shuts down cleanly.
+    let status = Command::new("kill").args(["-TERM", &served.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = served.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(std::time::Instant::now() < deadline, "server did not stop after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+}

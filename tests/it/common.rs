@@ -1,0 +1,128 @@
+//! Shared fixtures: one small generated lake per test run, and a server started in-process on
+//! 127.0.0.1:0 with a tokio-postgres client connected to it.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use custlake::config::Config;
+use custlake::engine::Engine;
+use custlake::lakegen::{CONFIG_FILE_NAME, GenOptions, GenSummary, generate};
+use custlake::server::Server;
+use tokio::sync::oneshot;
+
+/// Customers in the shared test lake.
+pub const LAKE_CUSTOMERS: u64 = 2_000;
+
+pub struct Lake {
+    pub dir: PathBuf,
+    pub summary: GenSummary,
+}
+
+/// The shared lake, generated once per test run (seed 7) into a directory removed at exit.
+pub fn lake() -> &'static Lake {
+    static LAKE: OnceLock<Lake> = OnceLock::new();
+    LAKE.get_or_init(|| {
+        let dir = tempfile::Builder::new()
+            .prefix("custlake-it-lake")
+            .tempdir()
+            .expect("temp dir")
+            .keep();
+        let mut options = GenOptions::new(dir.clone(), LAKE_CUSTOMERS);
+        options.seed = 7;
+        let summary = generate(&options).expect("generate the test lake");
+        Lake { dir, summary }
+    })
+}
+
+pub fn lake_config() -> Config {
+    Config::load(&lake().dir.join(CONFIG_FILE_NAME)).expect("load the test lake's config")
+}
+
+/// A server on a free loopback port, stopped (gracefully) when dropped.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub async fn start(config: &Config) -> TestServer {
+        let engine = Engine::build(config).await.expect("engine");
+        let server = Server::bind(engine, "127.0.0.1:0".parse().unwrap(), Duration::from_secs(2))
+            .await
+            .expect("bind");
+        let addr = server.local_addr();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server.run_until(async move {
+            let _ = stopped.await;
+        }));
+        TestServer { addr, stop: Some(stop), task: Some(task) }
+    }
+
+    pub async fn start_on_lake() -> TestServer {
+        Self::start(&lake_config()).await
+    }
+
+    pub async fn connect(&self) -> tokio_postgres::Client {
+        let conn = format!("host={} port={} user=tester dbname=custlake", self.addr.ip(), self.addr.port());
+        let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
+            .await
+            .expect("connect");
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+        client
+    }
+
+    /// Stops the server and waits until it has shut down.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.await.expect("server task");
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Reads every row of a Parquet table directory into batches (independent of the SQL engine).
+pub fn read_table(dir: &Path) -> Vec<datafusion::arrow::record_batch::RecordBatch> {
+    use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("table dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
+        .collect();
+    files.sort();
+    let mut batches = Vec::new();
+    for file in files {
+        let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).expect("open"))
+            .expect("parquet")
+            .build()
+            .expect("reader");
+        for batch in reader {
+            batches.push(batch.expect("batch"));
+        }
+    }
+    batches
+}
+
+/// The SQLSTATE of a tokio-postgres error (panics if the error did not come from the server).
+pub fn sqlstate(error: &tokio_postgres::Error) -> String {
+    error
+        .as_db_error()
+        .unwrap_or_else(|| panic!("not a server error: {error:?}"))
+        .code()
+        .code()
+        .to_string()
+}

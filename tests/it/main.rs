@@ -1,0 +1,14 @@
+//! The one integration-test binary (each extra binary links DataFusion again). Modules:
+//! - `common`: a small generated lake shared by the tests, and an in-process server on 127.0.0.1:0;
+//! - `wire`: the PostgreSQL protocol through tokio-postgres;
+//! - `cli`: the built `custlake` binary — `query`, and a scripted psql session against `serve`;
+//! - `lake`: config and table registration, start-up errors, refresh of new files;
+//! - `gen`: the demo-lake generator;
+//! - `encode`: Arrow → Postgres text and binary encodings.
+
+mod cli;
+mod common;
+mod encode;
+mod r#gen;
+mod lake;
+mod wire;

@@ -1,0 +1,497 @@
+//! The PostgreSQL wire protocol, end to end: the server runs in-process on 127.0.0.1:0 and
+//! tokio-postgres talks to it (simple protocol = text results, extended protocol = binary).
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use futures::TryStreamExt;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use tokio_postgres::SimpleQueryMessage;
+use tokio_postgres::types::{FromSql, Type};
+
+use crate::common::{LAKE_CUSTOMERS, TestServer, lake, sqlstate};
+
+/// Any value's raw binary bytes, for types tokio-postgres has no Rust type for (interval).
+struct Raw(Vec<u8>);
+
+impl<'a> FromSql<'a> for Raw {
+    fn from_sql(_: &Type, raw: &'a [u8]) -> Result<Self, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Raw(raw.to_vec()))
+    }
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+/// The rows of a simple query, as text (None for NULL).
+async fn simple_rows(client: &tokio_postgres::Client, sql: &str) -> Vec<Vec<Option<String>>> {
+    client
+        .simple_query(sql)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e:?}"))
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(row) => {
+                Some((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+const ALL_TYPES: &str = "SELECT true AS b, CAST(-2 AS SMALLINT) AS i2, CAST(-3 AS INT) AS i4, \
+     CAST(9007199254740993 AS BIGINT) AS i8, CAST(1.5 AS REAL) AS f4, CAST(-2.25 AS DOUBLE) AS f8, \
+     CAST(-12345.67 AS DECIMAL(10,2)) AS num, 'héllo' AS t, DATE '2024-02-29' AS d, \
+     TIMESTAMP '2024-02-29 13:14:15.123456' AS ts, \
+     arrow_cast(TIMESTAMP '2024-02-29 13:14:15', 'Timestamp(µs, \"+00:00\")') AS tstz, \
+     INTERVAL '1 year 2 months 3 days 4 hours 5 minutes 6 seconds' AS iv, \
+     decode('0102ff', 'hex') AS by, make_array(1, 2, NULL) AS arr, make_array('a', NULL, 'b c') AS tarr, \
+     named_struct('a', 1, 'b', 'x') AS st";
+
+#[tokio::test]
+async fn every_result_type_in_text_format() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let rows = simple_rows(&client, ALL_TYPES).await;
+    let expected = [
+        "t",
+        "-2",
+        "-3",
+        "9007199254740993",
+        "1.5",
+        "-2.25",
+        "-12345.67",
+        "héllo",
+        "2024-02-29",
+        "2024-02-29 13:14:15.123456",
+        "2024-02-29 13:14:15+00",
+        "1 year 2 mons 3 days 04:05:06",
+        "\\x0102ff",
+        "{1,2,NULL}",
+        "{a,NULL,\"b c\"}",
+        "{\"a\":1,\"b\":\"x\"}",
+    ];
+    assert_eq!(rows.len(), 1);
+    let got: Vec<&str> = rows[0].iter().map(|v| v.as_deref().unwrap_or("<NULL>")).collect();
+    assert_eq!(got, expected);
+}
+
+#[tokio::test]
+async fn every_result_type_in_binary_format() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let statement = client.prepare(ALL_TYPES).await.unwrap();
+    let types: Vec<Type> = statement.columns().iter().map(|c| c.type_().clone()).collect();
+    assert_eq!(
+        types,
+        vec![
+            Type::BOOL,
+            Type::INT2,
+            Type::INT4,
+            Type::INT8,
+            Type::FLOAT4,
+            Type::FLOAT8,
+            Type::NUMERIC,
+            Type::TEXT,
+            Type::DATE,
+            Type::TIMESTAMP,
+            Type::TIMESTAMPTZ,
+            Type::INTERVAL,
+            Type::BYTEA,
+            Type::INT8_ARRAY,
+            Type::TEXT_ARRAY,
+            Type::JSON,
+        ]
+    );
+    let row = client.query_one(&statement, &[]).await.unwrap();
+    assert!(row.get::<_, bool>(0));
+    assert_eq!(row.get::<_, i16>(1), -2);
+    assert_eq!(row.get::<_, i32>(2), -3);
+    assert_eq!(row.get::<_, i64>(3), 9_007_199_254_740_993);
+    assert_eq!(row.get::<_, f32>(4), 1.5);
+    assert_eq!(row.get::<_, f64>(5), -2.25);
+    assert_eq!(row.get::<_, Decimal>(6), Decimal::from_str("-12345.67").unwrap());
+    assert_eq!(row.get::<_, String>(7), "héllo");
+    assert_eq!(row.get::<_, NaiveDate>(8), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+    assert_eq!(
+        row.get::<_, NaiveDateTime>(9),
+        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_micro_opt(13, 14, 15, 123_456).unwrap()
+    );
+    assert_eq!(
+        row.get::<_, DateTime<Utc>>(10),
+        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_opt(13, 14, 15).unwrap().and_utc()
+    );
+    // interval: microseconds (i64), days (i32), months (i32)
+    let interval = row.get::<_, Raw>(11).0;
+    let micros = ((4 * 60 + 5) * 60 + 6) * 1_000_000i64;
+    let mut expected_interval = micros.to_be_bytes().to_vec();
+    expected_interval.extend(3i32.to_be_bytes());
+    expected_interval.extend(14i32.to_be_bytes());
+    assert_eq!(interval, expected_interval);
+    assert_eq!(row.get::<_, Vec<u8>>(12), vec![1u8, 2, 255]);
+    assert_eq!(row.get::<_, Vec<Option<i64>>>(13), vec![Some(1), Some(2), None]);
+    assert_eq!(
+        row.get::<_, Vec<Option<String>>>(14),
+        vec![Some("a".to_string()), None, Some("b c".to_string())]
+    );
+    assert_eq!(row.get::<_, serde_json::Value>(15), serde_json::json!({"a": 1, "b": "x"}));
+}
+
+#[tokio::test]
+async fn nulls_of_every_type_in_both_formats() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let sql = "SELECT CAST(NULL AS BOOLEAN) AS a, CAST(NULL AS BIGINT) AS b, CAST(NULL AS DOUBLE) AS c, \
+               CAST(NULL AS DECIMAL(12,2)) AS d, CAST(NULL AS VARCHAR) AS e, CAST(NULL AS DATE) AS f, \
+               CAST(NULL AS TIMESTAMP) AS g, CAST(NULL AS BYTEA) AS h";
+    let text = simple_rows(&client, sql).await;
+    assert_eq!(text, vec![vec![None; 8]]);
+    let row = client.query_one(sql, &[]).await.unwrap();
+    assert_eq!(row.get::<_, Option<bool>>(0), None);
+    assert_eq!(row.get::<_, Option<i64>>(1), None);
+    assert_eq!(row.get::<_, Option<f64>>(2), None);
+    assert_eq!(row.get::<_, Option<Decimal>>(3), None);
+    assert_eq!(row.get::<_, Option<String>>(4), None);
+    assert_eq!(row.get::<_, Option<NaiveDate>>(5), None);
+    assert_eq!(row.get::<_, Option<NaiveDateTime>>(6), None);
+    assert_eq!(row.get::<_, Option<Vec<u8>>>(7), None);
+}
+
+#[tokio::test]
+async fn parameters_of_every_type() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let date = NaiveDate::from_ymd_opt(1999, 12, 31).unwrap();
+    let ts = date.and_hms_micro_opt(23, 59, 58, 250_000).unwrap();
+    let tstz = ts.and_utc();
+    let amount = Decimal::from_str("-98765.43").unwrap();
+    let bytes: Vec<u8> = vec![0, 1, 254, 255];
+    let ids: Vec<i64> = vec![3, 1, 2];
+    let statement = client
+        .prepare(
+            "SELECT $1::BOOLEAN, $2::SMALLINT, $3::INT, $4::BIGINT, $5::REAL, $6::DOUBLE, \
+             $7::DECIMAL(10,2), $8::VARCHAR, $9::DATE, $10::TIMESTAMP, $11::TIMESTAMPTZ, $12::BYTEA, \
+             $13::BIGINT[]",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        statement.params(),
+        &[
+            Type::BOOL,
+            Type::INT2,
+            Type::INT4,
+            Type::INT8,
+            Type::FLOAT4,
+            Type::FLOAT8,
+            Type::NUMERIC,
+            Type::TEXT,
+            Type::DATE,
+            Type::TIMESTAMP,
+            Type::TIMESTAMPTZ,
+            Type::BYTEA,
+            Type::INT8_ARRAY,
+        ]
+    );
+    let row = client
+        .query_one(
+            &statement,
+            &[
+                &false,
+                &i16::MIN,
+                &i32::MAX,
+                &i64::MIN,
+                &-0.5f32,
+                &1e300f64,
+                &amount,
+                &"naïve 'quoted'",
+                &date,
+                &ts,
+                &tstz,
+                &bytes,
+                &ids,
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(!row.get::<_, bool>(0));
+    assert_eq!(row.get::<_, i16>(1), i16::MIN);
+    assert_eq!(row.get::<_, i32>(2), i32::MAX);
+    assert_eq!(row.get::<_, i64>(3), i64::MIN);
+    assert_eq!(row.get::<_, f32>(4), -0.5);
+    assert_eq!(row.get::<_, f64>(5), 1e300);
+    assert_eq!(row.get::<_, Decimal>(6), amount);
+    assert_eq!(row.get::<_, String>(7), "naïve 'quoted'");
+    assert_eq!(row.get::<_, NaiveDate>(8), date);
+    assert_eq!(row.get::<_, NaiveDateTime>(9), ts);
+    assert_eq!(row.get::<_, DateTime<Utc>>(10), tstz);
+    assert_eq!(row.get::<_, Vec<u8>>(11), bytes);
+    assert_eq!(row.get::<_, Vec<Option<i64>>>(12), vec![Some(3), Some(1), Some(2)]);
+
+    // NULL parameters come back as NULL of the declared type.
+    let row = client
+        .query_one("SELECT $1::BIGINT IS NULL, $2::VARCHAR", &[&None::<i64>, &None::<String>])
+        .await
+        .unwrap();
+    assert!(row.get::<_, bool>(0));
+    assert_eq!(row.get::<_, Option<String>>(1), None);
+}
+
+#[tokio::test]
+async fn parameters_typed_from_context_and_by_the_client() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    // The type of $1 comes from the column it is compared with.
+    let statement = client
+        .prepare("SELECT count(*) FROM orders WHERE customer_id = $1")
+        .await
+        .unwrap();
+    assert_eq!(statement.params(), &[Type::INT8]);
+    // A named statement, executed several times with different values.
+    let orders = crate::common::read_table(&lake().dir.join("orders"));
+    for customer in [1i64, 2, 17, LAKE_CUSTOMERS as i64] {
+        let expected: i64 = orders
+            .iter()
+            .map(|b| {
+                let ids = b
+                    .column_by_name("customer_id")
+                    .unwrap()
+                    .as_any()
+                    .downcast_ref::<datafusion::arrow::array::Int64Array>()
+                    .unwrap();
+                ids.iter().filter(|id| *id == Some(customer)).count() as i64
+            })
+            .sum();
+        let row = client.query_one(&statement, &[&customer]).await.unwrap();
+        assert_eq!(row.get::<_, i64>(0), expected, "customer {customer}");
+    }
+    // The client names the type; the server honours it.
+    let statement = client.prepare_typed("SELECT $1 AS v", &[Type::INT4]).await.unwrap();
+    assert_eq!(statement.params(), &[Type::INT4]);
+    assert_eq!(statement.columns()[0].type_(), &Type::INT4);
+    let row = client.query_one(&statement, &[&41i32]).await.unwrap();
+    assert_eq!(row.get::<_, i32>(0), 41);
+    // An untyped parameter is text, as in PostgreSQL.
+    let statement = client.prepare("SELECT $1 AS v").await.unwrap();
+    assert_eq!(statement.params(), &[Type::TEXT]);
+    let row = client.query_one(&statement, &[&"abc"]).await.unwrap();
+    assert_eq!(row.get::<_, String>(0), "abc");
+}
+
+#[tokio::test]
+async fn queries_the_lake_over_both_protocols() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let rows = simple_rows(&client, "SELECT count(*), min(customer_id), max(customer_id) FROM customers").await;
+    assert_eq!(
+        rows,
+        vec![vec![Some(LAKE_CUSTOMERS.to_string()), Some("1".into()), Some(LAKE_CUSTOMERS.to_string())]]
+    );
+    let row = client.query_one("SELECT count(*) FROM orders", &[]).await.unwrap();
+    assert_eq!(row.get::<_, i64>(0) as u64, lake().summary.orders);
+    let row = client.query_one("SELECT count(*) FROM order_items", &[]).await.unwrap();
+    assert_eq!(row.get::<_, i64>(0) as u64, lake().summary.order_items);
+    // Column types of a lake table as clients see them.
+    let statement = client
+        .prepare("SELECT order_id, order_ts, amount, status FROM orders LIMIT 1")
+        .await
+        .unwrap();
+    let types: Vec<&Type> = statement.columns().iter().map(|c| c.type_()).collect();
+    assert_eq!(types, vec![&Type::INT8, &Type::TIMESTAMP, &Type::NUMERIC, &Type::TEXT]);
+}
+
+#[tokio::test]
+async fn empty_results_keep_their_columns() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let statement = client.prepare("SELECT customer_id, email FROM customers WHERE false").await.unwrap();
+    let names: Vec<&str> = statement.columns().iter().map(|c| c.name()).collect();
+    assert_eq!(names, vec!["customer_id", "email"]);
+    assert!(client.query(&statement, &[]).await.unwrap().is_empty());
+    let messages = client.simple_query("SELECT customer_id FROM customers WHERE false").await.unwrap();
+    let columns: Vec<String> = messages
+        .iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::RowDescription(columns) => {
+                Some(columns.iter().map(|c| c.name().to_string()).collect::<Vec<_>>())
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(columns, vec!["customer_id"]);
+    assert!(matches!(messages.last(), Some(SimpleQueryMessage::CommandComplete(0))));
+    // An empty query string is an empty query, not an error.
+    assert!(client.simple_query("").await.unwrap().iter().all(|m| !matches!(m, SimpleQueryMessage::Row(_))));
+}
+
+#[tokio::test]
+async fn large_result_streams_through() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let n: i64 = 1_000_000;
+    let stream = client
+        .query_raw(&format!("SELECT value FROM generate_series(1, {n})"), Vec::<i64>::new())
+        .await
+        .unwrap();
+    let (count, sum) = stream
+        .try_fold((0i64, 0i64), |(count, sum), row| async move { Ok((count + 1, sum + row.get::<_, i64>(0))) })
+        .await
+        .unwrap();
+    assert_eq!(count, n);
+    assert_eq!(sum, n * (n + 1) / 2);
+}
+
+#[tokio::test]
+async fn execute_with_row_limit_suspends_the_portal() {
+    let server = TestServer::start_on_lake().await;
+    let mut client = server.connect().await;
+    let transaction = client.transaction().await.unwrap();
+    // A billion rows: this only works if the server streams and suspends instead of
+    // materialising the result.
+    let statement = transaction.prepare("SELECT value FROM generate_series(1, 1000000000)").await.unwrap();
+    let portal = transaction.bind(&statement, &[]).await.unwrap();
+    let first = transaction.query_portal(&portal, 1000).await.unwrap();
+    let second = transaction.query_portal(&portal, 5).await.unwrap();
+    let first: Vec<i64> = first.iter().map(|r| r.get(0)).collect();
+    let second: Vec<i64> = second.iter().map(|r| r.get(0)).collect();
+    assert_eq!(first, (1..=1000).collect::<Vec<_>>());
+    assert_eq!(second, vec![1001, 1002, 1003, 1004, 1005]);
+    transaction.commit().await.unwrap();
+    // The connection is usable afterwards.
+    assert_eq!(client.query_one("SELECT 7::BIGINT", &[]).await.unwrap().get::<_, i64>(0), 7);
+}
+
+#[tokio::test]
+async fn errors_carry_sqlstate_and_the_connection_survives() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let cases = [
+        ("SELEC 1", "42601"),
+        ("SELECT * FROM no_such_table", "42P01"),
+        ("SELECT no_such_column FROM customers", "42703"),
+        ("SELECT no_such_function(1)", "42883"),
+        ("SELECT CAST('abc' AS INT)", "22P02"),
+        ("SELECT 1 / 0", "22012"),
+        ("CREATE TABLE t AS SELECT 1", "25006"),
+        ("COPY customers TO '/tmp/custlake-copy-test.csv'", "25006"),
+    ];
+    for (sql, code) in cases {
+        let simple = client.simple_query(sql).await.expect_err(sql);
+        assert_eq!(sqlstate(&simple), code, "simple protocol: {sql}");
+        let extended = client.query(sql, &[]).await.expect_err(sql);
+        assert_eq!(sqlstate(&extended), code, "extended protocol: {sql}");
+        let row = client.query_one("SELECT 1::INT", &[]).await.unwrap();
+        assert_eq!(row.get::<_, i32>(0), 1, "after {sql}");
+    }
+    // A bad parameter value is a data error, and the connection goes on.
+    let statement = client.prepare_typed("SELECT $1::INT", &[Type::TEXT]).await.unwrap();
+    let error = client.query(&statement, &[&"not a number"]).await.expect_err("bad int");
+    assert_eq!(sqlstate(&error), "22P02");
+    assert_eq!(client.query_one("SELECT 2::INT", &[]).await.unwrap().get::<_, i32>(0), 2);
+}
+
+#[tokio::test]
+async fn multi_statement_query_stops_at_the_first_error() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let messages = client.simple_query("SELECT 1; SELECT 2").await.unwrap();
+    let values: Vec<String> = messages
+        .iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(values, vec!["1", "2"]);
+    let error = client
+        .simple_query("SET datafusion.execution.batch_size = 77; SELECT * FROM no_such_table; SET datafusion.execution.batch_size = 99")
+        .await
+        .expect_err("second statement fails");
+    assert_eq!(sqlstate(&error), "42P01");
+    // The first statement ran, the third did not.
+    let rows = simple_rows(&client, "SHOW datafusion.execution.batch_size").await;
+    assert_eq!(rows[0].last().cloned().flatten().as_deref(), Some("77"));
+}
+
+#[tokio::test]
+async fn settings_belong_to_the_connection() {
+    let server = TestServer::start_on_lake().await;
+    let first = server.connect().await;
+    let second = server.connect().await;
+    first.simple_query("SET datafusion.execution.batch_size = 123").await.unwrap();
+    let mine = simple_rows(&first, "SHOW datafusion.execution.batch_size").await;
+    let theirs = simple_rows(&second, "SHOW datafusion.execution.batch_size").await;
+    assert_eq!(mine[0].last().cloned().flatten().as_deref(), Some("123"));
+    assert_ne!(theirs[0].last().cloned().flatten().as_deref(), Some("123"));
+}
+
+#[tokio::test]
+async fn server_reports_a_postgres_shaped_version() {
+    let server = TestServer::start_on_lake().await;
+    let conn = format!("host={} port={} user=someone dbname=custlake", server.addr.ip(), server.addr.port());
+    let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
+    let handle = tokio::spawn(connection);
+    // Any user name is accepted while no users are configured (loopback only).
+    assert_eq!(client.query_one("SELECT 1::INT", &[]).await.unwrap().get::<_, i32>(0), 1);
+    drop(client);
+    handle.await.unwrap().unwrap();
+    assert!(custlake::server::SERVER_VERSION.starts_with("16."));
+}
+
+#[tokio::test]
+async fn graceful_shutdown_lets_a_running_statement_finish() {
+    let server = TestServer::start_on_lake().await;
+    let mut client = server.connect().await;
+    let transaction = client.transaction().await.unwrap();
+    let statement = transaction.prepare("SELECT value FROM generate_series(1, 100)").await.unwrap();
+    let portal = transaction.bind(&statement, &[]).await.unwrap();
+    // The statement is now running (suspended after 10 rows) when shutdown is requested.
+    let head = transaction.query_portal(&portal, 10).await.unwrap();
+    assert_eq!(head.len(), 10);
+    let stopping = tokio::spawn(server.stop());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!stopping.is_finished(), "the server waits for the running statement");
+    let rest = transaction.query_portal(&portal, 0).await.expect("rows keep flowing during the grace period");
+    let rest: Vec<i64> = rest.iter().map(|r| r.get(0)).collect();
+    assert_eq!(rest, (11..=100).collect::<Vec<_>>());
+    drop(transaction);
+    tokio::time::timeout(std::time::Duration::from_secs(10), stopping)
+        .await
+        .expect("the server stops once the statement is done")
+        .unwrap();
+}
+
+#[tokio::test]
+async fn shutdown_cancels_what_outlives_the_grace_period() {
+    // TestServer's grace period is 2 seconds.
+    let server = TestServer::start_on_lake().await;
+    let mut client = server.connect().await;
+    let transaction = client.transaction().await.unwrap();
+    let statement = transaction.prepare("SELECT value FROM generate_series(1, 1000000000)").await.unwrap();
+    let portal = transaction.bind(&statement, &[]).await.unwrap();
+    assert_eq!(transaction.query_portal(&portal, 10).await.unwrap().len(), 10);
+    let stopping = tokio::spawn(server.stop());
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let error = transaction.query_portal(&portal, 10).await.expect_err("cancelled by shutdown");
+    assert_eq!(sqlstate(&error), "57P01");
+    tokio::time::timeout(std::time::Duration::from_secs(10), stopping)
+        .await
+        .expect("the server stops")
+        .unwrap();
+}
+
+#[tokio::test]
+async fn exhausting_the_memory_pool_is_53200_and_the_connection_survives() {
+    let mut config = crate::common::lake_config();
+    config.engine.memory_limit = 16 << 20;
+    let server = TestServer::start(&config).await;
+    let client = server.connect().await;
+    // array_agg cannot spill: 20 million values do not fit in a 16 MiB pool.
+    let error = client
+        .simple_query("SELECT cardinality(array_agg(value)) FROM generate_series(1, 20000000)")
+        .await
+        .expect_err("the pool is too small");
+    assert_eq!(sqlstate(&error), "53200");
+    let row = client.query_one("SELECT count(*) FROM customers", &[]).await.unwrap();
+    assert_eq!(row.get::<_, i64>(0), LAKE_CUSTOMERS as i64);
+}
