@@ -90,6 +90,8 @@ pub struct Backend {
     /// Fired when the shutdown grace period is over: running statements end with 57P01.
     terminate: CancellationToken,
     connections: Arc<ConnectionManager>,
+    /// One generator for the server, so backend PIDs are distinct across connections.
+    pids: RandomPidSecretKeyGenerator,
     parser: Arc<Parser>,
     parameters: DefaultServerParameterProvider,
 }
@@ -106,6 +108,7 @@ impl Backend {
             in_flight,
             terminate,
             connections: Arc::new(ConnectionManager::new()),
+            pids: RandomPidSecretKeyGenerator::default(),
             parser: Arc::new(Parser),
             parameters,
         }
@@ -149,7 +152,7 @@ impl StartupHandler for Backend {
         if let PgWireFrontendMessage::Startup(ref startup) = message {
             protocol_negotiation(client, startup).await?;
             save_startup_parameters_to_metadata(client, startup);
-            let (pid, secret_key) = RandomPidSecretKeyGenerator::default().generate(client);
+            let (pid, secret_key) = self.pids.generate(client);
             client.set_pid_and_secret_key(pid, secret_key.clone());
             let (handle, guard) = self.connections.register(pid, secret_key);
             client.session_extensions().insert::<Arc<ConnectionHandle>>(handle);

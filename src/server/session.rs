@@ -60,10 +60,6 @@ impl Session {
         Session { ctx }
     }
 
-    pub fn context(&self) -> &SessionContext {
-        &self.ctx
-    }
-
     /// Splits a query string into statements (PostgreSQL dialect).
     pub fn parse(sql: &str) -> Result<Vec<DFStatement>, SqlError> {
         DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {})

@@ -61,10 +61,20 @@ fn serve_refuses_a_public_address_without_users() {
     assert!(stderr.contains("refusing to listen on 0.0.0.0:0"), "{stderr}");
 }
 
-/// `custlake serve` on a free port; the address is read from what it prints.
+/// `custlake serve` on a free port; the address is read from what it prints. Killed on drop,
+/// so a failing test leaves no server behind.
 struct Served {
     child: Child,
     addr: SocketAddr,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
 
 fn serve(dir: &str) -> Served {

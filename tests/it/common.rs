@@ -20,15 +20,12 @@ pub struct Lake {
     pub summary: GenSummary,
 }
 
-/// The shared lake, generated once per test run (seed 7) into a directory removed at exit.
+/// The shared lake, generated once per test run (seed 7) under the target directory's scratch
+/// space, replacing the previous run's.
 pub fn lake() -> &'static Lake {
     static LAKE: OnceLock<Lake> = OnceLock::new();
     LAKE.get_or_init(|| {
-        let dir = tempfile::Builder::new()
-            .prefix("custlake-it-lake")
-            .tempdir()
-            .expect("temp dir")
-            .keep();
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("it-lake");
         let mut options = GenOptions::new(dir.clone(), LAKE_CUSTOMERS);
         options.seed = 7;
         let summary = generate(&options).expect("generate the test lake");

@@ -3,6 +3,7 @@
 //! - `wire`: the PostgreSQL protocol through tokio-postgres;
 //! - `cli`: the built `custlake` binary — `query`, and a scripted psql session against `serve`;
 //! - `lake`: config and table registration, start-up errors, refresh of new files;
+//! - `params`: bind parameters decoded from text and binary format;
 //! - `gen`: the demo-lake generator;
 //! - `encode`: Arrow → Postgres text and binary encodings.
 
@@ -11,4 +12,5 @@ mod common;
 mod encode;
 mod r#gen;
 mod lake;
+mod params;
 mod wire;

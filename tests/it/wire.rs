@@ -495,3 +495,54 @@ async fn exhausting_the_memory_pool_is_53200_and_the_connection_survives() {
     let row = client.query_one("SELECT count(*) FROM customers", &[]).await.unwrap();
     assert_eq!(row.get::<_, i64>(0), LAKE_CUSTOMERS as i64);
 }
+
+/// Performs a protocol 3.0 startup on a raw socket and returns the BackendKeyData's process id
+/// and the ParameterStatus pairs the server sent.
+async fn raw_startup(addr: std::net::SocketAddr) -> (i32, Vec<(String, String)>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut body = 196_608i32.to_be_bytes().to_vec(); // protocol 3.0
+    for part in ["user", "raw", "database", "custlake"] {
+        body.extend(part.as_bytes());
+        body.push(0);
+    }
+    body.push(0);
+    let mut message = ((body.len() + 4) as i32).to_be_bytes().to_vec();
+    message.extend(body);
+    socket.write_all(&message).await.unwrap();
+    let mut pid = None;
+    let mut parameters = Vec::new();
+    loop {
+        let kind = socket.read_u8().await.unwrap();
+        let len = socket.read_i32().await.unwrap() as usize - 4;
+        let mut payload = vec![0u8; len];
+        socket.read_exact(&mut payload).await.unwrap();
+        match kind {
+            b'K' => pid = Some(i32::from_be_bytes(payload[0..4].try_into().unwrap())),
+            b'S' => {
+                let mut parts = payload.split(|b| *b == 0).map(|p| String::from_utf8_lossy(p).to_string());
+                parameters.push((parts.next().unwrap(), parts.next().unwrap()));
+            }
+            b'Z' => break,
+            b'R' => assert_eq!(payload, 0i32.to_be_bytes(), "AuthenticationOk without a password"),
+            other => panic!("unexpected message {:?} during startup", other as char),
+        }
+    }
+    (pid.expect("BackendKeyData"), parameters)
+}
+
+#[tokio::test]
+async fn startup_sends_distinct_backend_pids_and_postgres_parameters() {
+    let server = TestServer::start_on_lake().await;
+    let (first, parameters) = raw_startup(server.addr).await;
+    let (second, _) = raw_startup(server.addr).await;
+    assert_ne!(first, second);
+    let get = |name: &str| parameters.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    assert_eq!(get("server_version"), Some(custlake::server::SERVER_VERSION));
+    assert_eq!(get("server_encoding"), Some("UTF8"));
+    assert_eq!(get("client_encoding"), Some("UTF8"));
+    assert_eq!(get("DateStyle"), Some("ISO, MDY"));
+    assert_eq!(get("TimeZone"), Some("UTC"));
+    assert_eq!(get("integer_datetimes"), Some("on"));
+    assert_eq!(get("standard_conforming_strings"), Some("on"));
+}
