@@ -29,7 +29,5 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod error;
-// `gen` is a reserved word in Rust 2024.
-#[path = "gen/mod.rs"]
 pub mod lakegen;
 pub mod server;

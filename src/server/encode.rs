@@ -19,10 +19,11 @@ use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
 use pgwire::api::Type;
 use pgwire::api::portal::Format;
 use pgwire::api::results::{FieldFormat, FieldInfo};
-use pgwire::error::{ErrorInfo, PgWireError};
 use pgwire::messages::data::DataRow;
 
 use writers::{Visit, Writer};
+
+use crate::error::{SqlError, sqlstate};
 
 /// Why a result cannot be encoded.
 #[derive(Debug, thiserror::Error)]
@@ -41,19 +42,15 @@ pub enum EncodeError {
     Schema(String),
 }
 
-impl From<EncodeError> for PgWireError {
+impl From<EncodeError> for SqlError {
     fn from(e: EncodeError) -> Self {
         let code = match e {
-            EncodeError::UnsupportedType(_) => "0A000", // feature_not_supported
-            EncodeError::Value(_) => "22000",           // data_exception
-            EncodeError::Format(_) => "08P01",          // protocol_violation
-            EncodeError::Schema(_) => "XX000",          // internal_error
+            EncodeError::UnsupportedType(_) => sqlstate::FEATURE_NOT_SUPPORTED,
+            EncodeError::Value(_) => sqlstate::DATA_EXCEPTION,
+            EncodeError::Format(_) => sqlstate::PROTOCOL_VIOLATION,
+            EncodeError::Schema(_) => sqlstate::INTERNAL_ERROR,
         };
-        PgWireError::UserError(Box::new(ErrorInfo::new(
-            "ERROR".into(),
-            code.into(),
-            e.to_string(),
-        )))
+        SqlError::new(code, e.to_string())
     }
 }
 

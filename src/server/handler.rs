@@ -193,10 +193,9 @@ impl Backend {
             return Ok(Response::Execution(Tag::new(tag)));
         }
         let schema = stream.schema();
-        let fields = field_infos(&schema, formats).map_err(|e| SqlError::new(sqlstate::FEATURE_NOT_SUPPORTED, e.to_string()))?;
+        let fields = field_infos(&schema, formats)?;
         let column_formats = fields.iter().map(FieldInfo::format).collect();
-        let encoder = BatchEncoder::new(schema, column_formats)
-            .map_err(|e| SqlError::new(sqlstate::FEATURE_NOT_SUPPORTED, e.to_string()))?;
+        let encoder = BatchEncoder::new(schema, column_formats)?;
         let rows = RowStream::new(stream, encoder, guard, self.terminate.clone()).into_stream();
         let mut response = QueryResponse::new(Arc::new(fields), rows);
         response.set_command_tag(tag);
@@ -282,7 +281,7 @@ impl QueryParser for Parser {
         statement
             .parameter_types()
             .iter()
-            .map(|t| pg_column_type(t).map(|c| c.pg_type).map_err(|e| to_pgwire(SqlError::new(sqlstate::FEATURE_NOT_SUPPORTED, e.to_string()))))
+            .map(|t| pg_column_type(t).map(|c| c.pg_type).map_err(|e| to_pgwire(e.into())))
             .collect()
     }
 
@@ -290,8 +289,7 @@ impl QueryParser for Parser {
         match &statement.planned {
             Planned::Plan { plan, returns_rows: true, .. } => {
                 let schema = plan.schema().as_arrow().clone();
-                field_infos(&schema, format.unwrap_or(&Format::UnifiedText))
-                    .map_err(|e| to_pgwire(SqlError::new(sqlstate::FEATURE_NOT_SUPPORTED, e.to_string())))
+                field_infos(&schema, format.unwrap_or(&Format::UnifiedText)).map_err(|e| to_pgwire(e.into()))
             }
             _ => Ok(Vec::new()),
         }
@@ -461,7 +459,7 @@ impl RowStream {
                     let mut rows = Vec::with_capacity(batch.num_rows());
                     if let Err(e) = self.encoder.encode(&batch, &mut rows) {
                         self.done = true;
-                        return Some(Err(to_pgwire(SqlError::new(sqlstate::DATA_EXCEPTION, e.to_string()))));
+                        return Some(Err(to_pgwire(e.into())));
                     }
                     self.pending = rows.into_iter();
                 }

@@ -4,13 +4,13 @@
 //! - `cli`: the built `custlake` binary — `query`, and a scripted psql session against `serve`;
 //! - `lake`: config and table registration, start-up errors, refresh of new files;
 //! - `params`: bind parameters decoded from text and binary format;
-//! - `gen`: the demo-lake generator;
+//! - `lakegen`: the demo-lake generator;
 //! - `encode`: Arrow → Postgres text and binary encodings.
 
 mod cli;
 mod common;
 mod encode;
-mod r#gen;
 mod lake;
+mod lakegen;
 mod params;
 mod wire;

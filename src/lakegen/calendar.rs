@@ -119,7 +119,11 @@ impl Calendar {
         let (mut lo, mut hi) = (0u64, self.customers);
         while lo < hi {
             let mid = lo + (hi - lo).div_ceil(2);
-            if self.signup_day(mid) < day { lo = mid } else { hi = mid - 1 }
+            if self.signup_day(mid) < day {
+                lo = mid
+            } else {
+                hi = mid - 1
+            }
         }
         lo
     }
@@ -233,7 +237,11 @@ mod tests {
     #[test]
     fn weekday_of_known_dates() {
         // 2024-06-30 was a Sunday.
-        let day = i64::from(NaiveDate::from_ymd_opt(2024, 6, 30).expect("date").to_epoch_days());
+        let day = i64::from(
+            NaiveDate::from_ymd_opt(2024, 6, 30)
+                .expect("date")
+                .to_epoch_days(),
+        );
         assert_eq!(weekday(day), 6);
     }
 }

@@ -1,8 +1,8 @@
 //! Turning purchase times into orders: channel, time of day, status, basket, discount.
 //!
 //! Baskets draw 1–6 distinct products (55% from the customer's favourite categories, the rest by
-//! population popularity); then the planted category rules and product rules may add up to a
-//! few more lines. B2B baskets have more lines and much larger quantities and get contract
+//! population popularity); then the planted category rules and product rules may add lines, up
+//! to 8 in all. B2B baskets have more lines and much larger quantities and get contract
 //! discounts; consumers get occasional promotions (more of them in November and December).
 
 use rand::Rng;
@@ -107,7 +107,11 @@ pub fn generate_orders(
     for (index, &(ts, channel)) in scratch.timed.iter().enumerate() {
         // Unhappy endings: the last orders before a dropout are refunded or cancelled more often.
         let final_orders = life.dropped_out && index + 2 >= n;
-        let (refund, cancel) = if final_orders { (0.12, 0.06) } else { (0.032, 0.027) };
+        let (refund, cancel) = if final_orders {
+            (0.12, 0.06)
+        } else {
+            (0.032, 0.027)
+        };
         let u: f64 = rng.random();
         let status = if u < refund {
             ST_REFUNDED
@@ -117,7 +121,14 @@ pub fn generate_orders(
             ST_COMPLETED
         };
 
-        draw_basket(model, &mut rng, life.b2b, profile, lines_dist, &mut scratch.basket);
+        draw_basket(
+            model,
+            &mut rng,
+            life.b2b,
+            profile,
+            lines_dist,
+            &mut scratch.basket,
+        );
 
         let t_years_before = (cal.horizon_micros - ts) as f64 / MICROS_PER_DAY as f64 / 365.2425;
         let deflator = (1.0 + model.params.price_inflation_per_year).powf(-t_years_before);
@@ -125,10 +136,22 @@ pub fn generate_orders(
         let mut gross: i64 = 0;
         for (line, &product_index) in scratch.basket.iter().enumerate() {
             let product = &catalog.products[product_index];
-            let quantity = draw_quantity(&mut rng, life.b2b, catalog.is_consumable(product.category), size_factor);
+            let quantity = draw_quantity(
+                &mut rng,
+                life.b2b,
+                catalog.is_consumable(product.category),
+                size_factor,
+            );
             let unit_price = ((product.price_cents as f64 * deflator).round() as i64).max(1);
             gross += unit_price * i64::from(quantity);
-            items.push(order_index, line as i32 + 1, product_index, product.category, quantity, unit_price);
+            items.push(
+                order_index,
+                line as i32 + 1,
+                product_index,
+                product.category,
+                quantity,
+                unit_price,
+            );
         }
 
         let discount_pct = if life.b2b {
@@ -139,7 +162,7 @@ pub fn generate_orders(
             };
             if rng.random_bool(0.85) { contract } else { 0 }
         } else {
-            let month = chrono_month(ts);
+            let month = month_of(ts);
             let promo_prob = if month >= 11 { 0.35 } else { 0.20 };
             if rng.random_bool(promo_prob) {
                 [5, 10, 15, 20, 25][pick_weighted(&mut rng, &[0.3, 0.3, 0.2, 0.12, 0.08])]
@@ -149,7 +172,14 @@ pub fn generate_orders(
         };
         // At most 25% off, so the amount stays positive.
         let discount = gross * discount_pct / 100;
-        orders.push(customer_id as i64, ts, channel, status, gross - discount, discount);
+        orders.push(
+            customer_id as i64,
+            ts,
+            channel,
+            status,
+            gross - discount,
+            discount,
+        );
         events.push(OrderEvent { ts, status });
     }
 }
@@ -185,11 +215,13 @@ fn draw_basket(
     // Category rules look at the base basket only; their add-ons may be antecedents of
     // product rules, which are applied afterwards, so those still fire.
     for rule in &catalog.category_rules {
-        let antecedent_present =
-            basket[..base_lines].iter().any(|&p| catalog.products[p].category == rule.antecedent);
+        let antecedent_present = basket[..base_lines]
+            .iter()
+            .any(|&p| catalog.products[p].category == rule.antecedent);
         if antecedent_present && rng.random_bool(rule.probability) && basket.len() < MAX_LINES {
-            let consequent_present =
-                basket.iter().any(|&p| catalog.products[p].category == rule.consequent);
+            let consequent_present = basket
+                .iter()
+                .any(|&p| catalog.products[p].category == rule.consequent);
             if !consequent_present {
                 let product = catalog.sample_product(rng, rule.consequent);
                 basket.push(product);
@@ -198,13 +230,12 @@ fn draw_basket(
     }
     let before_product_rules = basket.len();
     for i in 0..before_product_rules {
-        if let Some(rule) = catalog.rule_for(basket[i]) {
-            if rng.random_bool(rule.probability)
-                && !basket.contains(&rule.consequent)
-                && basket.len() < MAX_LINES
-            {
-                basket.push(rule.consequent);
-            }
+        if let Some(rule) = catalog.rule_for(basket[i])
+            && rng.random_bool(rule.probability)
+            && !basket.contains(&rule.consequent)
+            && basket.len() < MAX_LINES
+        {
+            basket.push(rule.consequent);
         }
     }
 }
@@ -221,7 +252,7 @@ fn draw_quantity(rng: &mut ChaCha8Rng, b2b: bool, consumable: bool, size_factor:
 }
 
 /// Month (1–12) of a timestamp in microseconds since epoch.
-fn chrono_month(ts: i64) -> u32 {
+fn month_of(ts: i64) -> u32 {
     use chrono::Datelike;
     let day = ts.div_euclid(MICROS_PER_DAY);
     i32::try_from(day)

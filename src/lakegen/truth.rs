@@ -36,11 +36,15 @@ pub fn truth_customers_schema() -> SchemaRef {
 pub fn truth_customers_batch(rows: &TruthRows) -> Result<RecordBatch, ArrowError> {
     let columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from(rows.customer_id.clone())),
-        Arc::new(StringArray::from_iter_values(rows.customer_type.iter().copied())),
+        Arc::new(StringArray::from_iter_values(
+            rows.customer_type.iter().copied(),
+        )),
         Arc::new(Float64Array::from(rows.lambda.clone())),
         Arc::new(Float64Array::from(rows.p.clone())),
         Arc::new(Int32Array::from(rows.purchases.clone())),
-        Arc::new(TimestampMicrosecondArray::from(rows.first_purchase_ts.clone())),
+        Arc::new(TimestampMicrosecondArray::from(
+            rows.first_purchase_ts.clone(),
+        )),
         Arc::new(TimestampMicrosecondArray::from(rows.dropout_ts.clone())),
         Arc::new(BooleanArray::from(rows.alive_at_as_of.clone())),
         Arc::new(BooleanArray::from(rows.never_buyer.clone())),
@@ -65,7 +69,10 @@ pub fn associations_batch(model: &Model) -> Result<RecordBatch, ArrowError> {
     let mut consequent_category = Vec::new();
     let mut probability = Vec::new();
     for rule in &catalog.product_rules {
-        let (a, c) = (&catalog.products[rule.antecedent], &catalog.products[rule.consequent]);
+        let (a, c) = (
+            &catalog.products[rule.antecedent],
+            &catalog.products[rule.consequent],
+        );
         antecedent_id.push(Some(a.id));
         consequent_id.push(Some(c.id));
         antecedent_category.push(catalog.category_name(a.category));
@@ -139,16 +146,27 @@ struct PlantedRule {
 }
 
 fn ratio(numerator: u64, denominator: u64) -> f64 {
-    if denominator == 0 { 0.0 } else { numerator as f64 / denominator as f64 }
+    if denominator == 0 {
+        0.0
+    } else {
+        numerator as f64 / denominator as f64
+    }
 }
 
 /// The content of `truth/params.toml`.
-pub fn params_toml(opts: &GenOptions, model: &Model, counts: &ChunkCounts) -> Result<String, GenError> {
+pub fn params_toml(
+    opts: &GenOptions,
+    model: &Model,
+    counts: &ChunkCounts,
+) -> Result<String, GenError> {
     let catalog = &model.catalog;
     let cal = &model.calendar;
     let first_signup = chrono::NaiveDate::from_epoch_days(cal.window_start_day as i32)
         .map_or_else(String::new, |d| d.to_string());
-    let end = opts.as_of.succ_opt().map_or_else(String::new, |d| format!("{d}T00:00:00"));
+    let end = opts
+        .as_of
+        .succ_opt()
+        .map_or_else(String::new, |d| format!("{d}T00:00:00"));
     let mut planted_rules: Vec<PlantedRule> = catalog
         .product_rules
         .iter()
@@ -197,7 +215,7 @@ pub fn params_toml(opts: &GenOptions, model: &Model, counts: &ChunkCounts) -> Re
     let body = toml::to_string(&file)
         .map_err(|e| GenError::Model(format!("cannot serialise params.toml: {e}")))?;
     Ok(format!(
-        "# Parameters of the custlake demo-lake model (see src/gen/params.rs for their meaning).\n\
+        "# Parameters of the custlake demo-lake model (see src/lakegen/params.rs for their meaning).\n\
          # lambda is in {}.\n\n{body}",
         model.params.rate_unit
     ))
@@ -217,7 +235,9 @@ pub fn config_toml(opts: &GenOptions) -> String {
         as_of = opts.as_of,
     );
     for table in TABLE_NAMES {
-        text.push_str(&format!("\n[[tables]]\nname = \"{table}\"\nlocation = \"{table}\"\n"));
+        text.push_str(&format!(
+            "\n[[tables]]\nname = \"{table}\"\nlocation = \"{table}\"\n"
+        ));
     }
     text
 }

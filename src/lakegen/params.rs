@@ -130,14 +130,22 @@ impl SegmentParams {
     /// Checks the parameters describe proper distributions (the Gamma/Beta constructors would
     /// reject them anyway; this gives a readable message).
     pub fn validate(&self, name: &str) -> Result<(), String> {
-        let positive = [("r", self.r), ("alpha", self.alpha), ("a", self.a), ("b", self.b)];
+        let positive = [
+            ("r", self.r),
+            ("alpha", self.alpha),
+            ("a", self.a),
+            ("b", self.b),
+        ];
         for (field, value) in positive {
             if !(value.is_finite() && value > 0.0) {
                 return Err(format!("{name}.{field} must be positive, got {value}"));
             }
         }
         if self.a <= 1.0 {
-            return Err(format!("{name}.a must exceed 1 so that E[1/p] is finite, got {}", self.a));
+            return Err(format!(
+                "{name}.a must exceed 1 so that E[1/p] is finite, got {}",
+                self.a
+            ));
         }
         if self.inter_purchase_shape == 0 {
             return Err(format!("{name}.inter_purchase_shape must be at least 1"));

@@ -74,7 +74,8 @@ pub struct Life {
 impl Life {
     /// When the customer stopped being a customer, in model time (`None` while alive).
     pub fn dropout_time(&self) -> Option<f64> {
-        self.dropped_out.then(|| self.purchases.last().copied().unwrap_or(self.signup_time))
+        self.dropped_out
+            .then(|| self.purchases.last().copied().unwrap_or(self.signup_time))
     }
 
     /// Whether the customer had bought and not yet dropped out at model time `t`.
@@ -123,7 +124,10 @@ impl Model {
         streams: Streams,
     ) -> Result<Self, String> {
         if !(0.0..=1.0).contains(&params.b2b_share) {
-            return Err(format!("b2b_share must be in [0, 1], got {}", params.b2b_share));
+            return Err(format!(
+                "b2b_share must be in [0, 1], got {}",
+                params.b2b_share
+            ));
         }
         if !(0.0..1.0).contains(&params.seasonality_amplitude) {
             return Err("seasonality_amplitude must be in [0, 1)".into());
@@ -131,8 +135,17 @@ impl Model {
         if !(0.0..=1.0).contains(&params.first_order_at_signup_prob) {
             return Err("first_order_at_signup_prob must be in [0, 1]".into());
         }
-        let segments = [Segment::new(&params.b2c, "b2c")?, Segment::new(&params.b2b, "b2b")?];
-        Ok(Self { params, calendar, catalog, streams, segments })
+        let segments = [
+            Segment::new(&params.b2c, "b2c")?,
+            Segment::new(&params.b2b, "b2b")?,
+        ];
+        Ok(Self {
+            params,
+            calendar,
+            catalog,
+            streams,
+            segments,
+        })
     }
 
     /// Distribution of the number of base basket lines minus one, by customer type.
@@ -159,7 +172,11 @@ impl Model {
         if life.never_buyer {
             return;
         }
-        let first = if at_signup { life.signup_time } else { life.signup_time + delay };
+        let first = if at_signup {
+            life.signup_time
+        } else {
+            life.signup_time + delay
+        };
         if first >= cal.horizon {
             return;
         }
@@ -192,7 +209,9 @@ impl Model {
     /// the repeat-purchase process.
     pub fn exposure_days(&self, life: &Life) -> Option<f64> {
         let cal = &self.calendar;
-        life.purchases.first().map(|&first| cal.warp(cal.horizon) - cal.warp(first))
+        life.purchases
+            .first()
+            .map(|&first| cal.warp(cal.horizon) - cal.warp(first))
     }
 
     /// Draws the observable profile of customer `id`.
@@ -204,12 +223,19 @@ impl Model {
             1 => false,
             _ => rng.random_bool(0.5),
         };
-        let first_names = if female { FEMALE_FIRST_NAMES } else { MALE_FIRST_NAMES };
+        let first_names = if female {
+            FEMALE_FIRST_NAMES
+        } else {
+            MALE_FIRST_NAMES
+        };
         let first_name = first_names[rng.random_range(0..first_names.len())];
         let last_name = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
 
-        let (age_mean, age_sd, age_min, age_max) =
-            if life.b2b { (44.0, 9.0, 23.0, 67.0) } else { (40.0, 14.0, 18.0, 88.0) };
+        let (age_mean, age_sd, age_min, age_max) = if life.b2b {
+            (44.0, 9.0, 23.0, 67.0)
+        } else {
+            (40.0, 14.0, 18.0, 88.0)
+        };
         let age = (age_mean + age_sd * standard_normal(&mut rng)).clamp(age_min, age_max);
         let birth_day = life.signup_day - (age * 365.2425).round() as i64;
 
@@ -228,7 +254,11 @@ impl Model {
         };
         let acquisition = pick_weighted(
             &mut rng,
-            if life.b2b { ACQUISITION_WEIGHTS_B2B } else { ACQUISITION_WEIGHTS_B2C },
+            if life.b2b {
+                ACQUISITION_WEIGHTS_B2B
+            } else {
+                ACQUISITION_WEIGHTS_B2C
+            },
         );
 
         // Contact preference by type and age: the young prefer app and social, the old phone
@@ -257,7 +287,11 @@ impl Model {
         };
         let marketing_opt_in = rng.random_bool(opt_in_prob);
 
-        let mut order_channel_weights = if life.b2b { [0.80, 0.10, 0.10] } else { [0.50, 0.35, 0.15] };
+        let mut order_channel_weights = if life.b2b {
+            [0.80, 0.10, 0.10]
+        } else {
+            [0.50, 0.35, 0.15]
+        };
         if !life.b2b {
             if age < 30.0 {
                 order_channel_weights[OC_APP] *= 2.0;
@@ -290,10 +324,12 @@ impl Model {
         }
 
         let email_domain = match industry {
-            Some(industry) => {
-                format!("{}-{}.example", last_name.to_lowercase(), INDUSTRIES[industry])
-                    .replace('_', "-")
-            }
+            Some(industry) => format!(
+                "{}-{}.example",
+                last_name.to_lowercase(),
+                INDUSTRIES[industry]
+            )
+            .replace('_', "-"),
             None => EMAIL_DOMAINS[rng.random_range(0..EMAIL_DOMAINS.len())].to_string(),
         };
         let phone = (rng.random_range(100..1000), rng.random_range(0..10_000_000));
@@ -320,7 +356,12 @@ impl Model {
 
     /// Chooses who referred customer `id` (who signed up on `signup_day`): an earlier customer,
     /// preferably one who was an active buyer at the time. `None` if nobody signed up earlier.
-    pub fn choose_referrer(&self, id: u64, signup_day: i64, scratch: &mut Life) -> Option<Referral> {
+    pub fn choose_referrer(
+        &self,
+        id: u64,
+        signup_day: i64,
+        scratch: &mut Life,
+    ) -> Option<Referral> {
         let earlier = self.calendar.customers_before_day(signup_day);
         if earlier == 0 {
             return None;
@@ -347,6 +388,9 @@ impl Model {
         } else {
             signup_day * MICROS_PER_DAY
         };
-        Some(Referral { referrer, referred_at })
+        Some(Referral {
+            referrer,
+            referred_at,
+        })
     }
 }

@@ -26,8 +26,14 @@ use super::chunk::{ChunkData, CustomerRows, InteractionRows, ItemRows, OrderRows
 use super::names::*;
 
 /// The served tables, in the order they appear in `custlake.toml`.
-pub const TABLE_NAMES: [&str; 6] =
-    ["customers", "orders", "order_items", "products", "interactions", "referrals"];
+pub const TABLE_NAMES: [&str; 6] = [
+    "customers",
+    "orders",
+    "order_items",
+    "products",
+    "interactions",
+    "referrals",
+];
 
 pub const MAX_ROW_GROUP_ROWS: usize = 1 << 20;
 
@@ -53,9 +59,15 @@ fn writer_properties() -> Result<WriterProperties, GenError> {
 
 /// Creates `path` and a Parquet writer for `schema` on it.
 pub fn create_writer(path: &Path, schema: SchemaRef) -> Result<ParquetFile, GenError> {
-    let file = File::create(path).map_err(|source| GenError::Io { path: path.to_owned(), source })?;
+    let file = File::create(path).map_err(|source| GenError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     let writer = ArrowWriter::try_new(BufWriter::new(file), schema, Some(writer_properties()?))?;
-    Ok(ParquetFile { path: path.to_owned(), writer })
+    Ok(ParquetFile {
+        path: path.to_owned(),
+        writer,
+    })
 }
 
 /// A Parquet file being written.
@@ -66,15 +78,23 @@ pub struct ParquetFile {
 
 impl ParquetFile {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<(), GenError> {
-        self.writer.write(batch).map_err(|e| GenError::parquet_at(&self.path, e))
+        self.writer
+            .write(batch)
+            .map_err(|e| GenError::parquet_at(&self.path, e))
     }
 
     /// Writes the footer and flushes the file to disk.
     pub fn close(self) -> Result<(), GenError> {
         let path = self.path;
-        let buffered = self.writer.into_inner().map_err(|e| GenError::parquet_at(&path, e))?;
+        let buffered = self
+            .writer
+            .into_inner()
+            .map_err(|e| GenError::parquet_at(&path, e))?;
         // Flushing is enough: the lake can be regenerated, so no fsync.
-        buffered.into_inner().map_err(|e| GenError::Io { path, source: e.into_error() })?;
+        buffered.into_inner().map_err(|e| GenError::Io {
+            path,
+            source: e.into_error(),
+        })?;
         Ok(())
     }
 }
@@ -230,7 +250,11 @@ fn orders_batch(rows: &OrderRows, base: IdBase) -> Result<RecordBatch, ArrowErro
     RecordBatch::try_new(orders_schema(), columns)
 }
 
-fn items_batch(rows: &ItemRows, base: IdBase, catalog: &Catalog) -> Result<RecordBatch, ArrowError> {
+fn items_batch(
+    rows: &ItemRows,
+    base: IdBase,
+    catalog: &Catalog,
+) -> Result<RecordBatch, ArrowError> {
     let first_id = base.orders as i64 + 1;
     let columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(
@@ -238,7 +262,9 @@ fn items_batch(rows: &ItemRows, base: IdBase, catalog: &Catalog) -> Result<Recor
         )),
         Arc::new(Int32Array::from(rows.line_no.clone())),
         Arc::new(Int64Array::from_iter_values(
-            rows.product.iter().map(|&p| catalog.products[p as usize].id),
+            rows.product
+                .iter()
+                .map(|&p| catalog.products[p as usize].id),
         )),
         strings(rows.category.iter().map(|&c| catalog.category_name(c))),
         Arc::new(Int32Array::from(rows.quantity.clone())),
@@ -254,7 +280,9 @@ fn interactions_batch(rows: &InteractionRows, base: IdBase) -> Result<RecordBatc
     let columns: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(first_id..first_id + n)),
         Arc::new(Int64Array::from(rows.customer_id.clone())),
-        Arc::new(TimestampMicrosecondArray::from_iter_values(d.iter().map(|x| x.ts))),
+        Arc::new(TimestampMicrosecondArray::from_iter_values(
+            d.iter().map(|x| x.ts),
+        )),
         strings(d.iter().map(|x| CONTACT_CHANNELS[x.channel])),
         strings(d.iter().map(|x| INTERACTION_KINDS[x.kind])),
         strings(d.iter().map(|x| DIRECTIONS[x.direction])),
@@ -290,16 +318,33 @@ pub fn products_batch(catalog: &Catalog) -> Result<RecordBatch, ArrowError> {
 }
 
 /// Writes the part files of one chunk of customers (all tables except products).
-pub fn write_chunk(out: &Path, data: &ChunkData, base: IdBase, catalog: &Catalog) -> Result<(), GenError> {
+pub fn write_chunk(
+    out: &Path,
+    data: &ChunkData,
+    base: IdBase,
+    catalog: &Catalog,
+) -> Result<(), GenError> {
     let file = part_file_name(data.index);
     // Build each batch just before writing it, so at most one extra copy of a table is alive.
-    write_file(&out.join("customers").join(&file), &customers_batch(&data.customers)?)?;
-    write_file(&out.join("orders").join(&file), &orders_batch(&data.orders, base)?)?;
-    write_file(&out.join("order_items").join(&file), &items_batch(&data.items, base, catalog)?)?;
+    write_file(
+        &out.join("customers").join(&file),
+        &customers_batch(&data.customers)?,
+    )?;
+    write_file(
+        &out.join("orders").join(&file),
+        &orders_batch(&data.orders, base)?,
+    )?;
+    write_file(
+        &out.join("order_items").join(&file),
+        &items_batch(&data.items, base, catalog)?,
+    )?;
     write_file(
         &out.join("interactions").join(&file),
         &interactions_batch(&data.interactions, base)?,
     )?;
-    write_file(&out.join("referrals").join(&file), &referrals_batch(&data.referrals)?)?;
+    write_file(
+        &out.join("referrals").join(&file),
+        &referrals_batch(&data.referrals)?,
+    )?;
     Ok(())
 }

@@ -17,7 +17,9 @@ use super::calendar::{Calendar, DayPattern, MICROS_PER_DAY, MICROS_PER_HOUR, to_
 use super::model::{Life, Profile};
 use super::names::*;
 use super::orders::OrderEvent;
-use super::random::{Purpose, Streams, exponential, geometric_failures, pick_weighted, standard_normal};
+use super::random::{
+    Purpose, Streams, exponential, geometric_failures, pick_weighted, standard_normal,
+};
 
 const DAY: i64 = MICROS_PER_DAY;
 /// Share of opted-in customers targeted by one weekly campaign wave (≈ 4 campaigns a year).
@@ -109,8 +111,16 @@ impl Timeline<'_> {
             return State::Churned;
         }
         let before = self.orders.partition_point(|o| o.ts <= ts);
-        let last_activity = if before == 0 { self.signup_ts } else { self.orders[before - 1].ts };
-        if ts - last_activity <= ACTIVE_WINDOW_DAYS * DAY { State::Active } else { State::Lapsing }
+        let last_activity = if before == 0 {
+            self.signup_ts
+        } else {
+            self.orders[before - 1].ts
+        };
+        if ts - last_activity <= ACTIVE_WINDOW_DAYS * DAY {
+            State::Active
+        } else {
+            State::Lapsing
+        }
     }
 
     fn pre_churn(&self, ts: i64) -> bool {
@@ -121,7 +131,9 @@ impl Timeline<'_> {
     /// Whether an order follows within `days` after `ts`.
     fn orders_within(&self, ts: i64, days: i64) -> bool {
         let next = self.orders.partition_point(|o| o.ts <= ts);
-        self.orders.get(next).is_some_and(|o| o.ts <= ts + days * DAY)
+        self.orders
+            .get(next)
+            .is_some_and(|o| o.ts <= ts + days * DAY)
     }
 }
 
@@ -153,14 +165,23 @@ pub fn generate_interactions(
     if profile.marketing_opt_in {
         campaigns(&mut rng, contacts, &timeline, profile, life.b2b, out);
     }
-    service_contacts(&mut rng, &timeline, profile, &mut complaints, out);
+    service_contacts(&mut rng, calendar, &timeline, profile, &mut complaints, out);
     care_contacts(&mut rng, calendar, &timeline, profile, &mut complaints, out);
     if life.b2b {
         account_management(&mut rng, calendar, &timeline, profile, &mut complaints, out);
     } else if profile.preferred_channel == CH_VISIT {
         store_visits(&mut rng, calendar, &timeline, life, out);
     }
-    surveys(&mut rng, contacts, &timeline, profile, life.b2b, satisfaction, &complaints, out);
+    surveys(
+        &mut rng,
+        contacts,
+        &timeline,
+        profile,
+        life.b2b,
+        satisfaction,
+        &complaints,
+        out,
+    );
 
     out.sort_by_key(|d| d.ts);
 }
@@ -231,6 +252,7 @@ fn inbound_channel(rng: &mut ChaCha8Rng, profile: &Profile) -> usize {
 
 fn service_contacts(
     rng: &mut ChaCha8Rng,
+    calendar: &Calendar,
     tl: &Timeline,
     profile: &Profile,
     complaints: &mut Vec<i64>,
@@ -245,17 +267,25 @@ fn service_contacts(
         if !rng.random_bool(contact_prob) {
             continue;
         }
-        let ts = order.ts + to_micros(exponential(rng, 1.5));
+        let channel = inbound_channel(rng, profile);
+        let contact_day = order.ts as f64 / DAY as f64 + exponential(rng, 1.5);
+        let mut ts = contact_ts(rng, calendar, contact_day, channel);
+        if ts <= order.ts {
+            // Same day, but the snapped time of day fell before the order.
+            ts = order.ts + rng.random_range(10 * 60 * 1_000_000..3 * MICROS_PER_HOUR);
+        }
         if ts >= tl.horizon {
             continue;
         }
-        let complaint_prob =
-            if tl.pre_churn(ts) { (complaint_prob * 2.0).min(0.9) } else { complaint_prob };
+        let complaint_prob = if tl.pre_churn(ts) {
+            (complaint_prob * 2.0).min(0.9)
+        } else {
+            complaint_prob
+        };
         let complaint = rng.random_bool(complaint_prob);
         if complaint {
             complaints.push(ts);
         }
-        let channel = inbound_channel(rng, profile);
         out.push(InteractionDraft {
             ts,
             channel,
@@ -351,11 +381,14 @@ fn account_management(
 ) {
     let size = profile.company_size.unwrap_or(0).min(2);
     let start = tl.signup_ts as f64 / DAY as f64;
-    let end = tl
-        .dropout
-        .map_or(calendar.horizon, |d| ((d + ACCOUNT_CARE_GRACE_DAYS * DAY) as f64 / DAY as f64).min(calendar.horizon));
+    let end = tl.dropout.map_or(calendar.horizon, |d| {
+        ((d + ACCOUNT_CARE_GRACE_DAYS * DAY) as f64 / DAY as f64).min(calendar.horizon)
+    });
     let mut times = Vec::new();
-    for (kind, per_year) in [(KIND_CARE, [0.5, 1.5, 4.0][size]), (KIND_VISIT, [0.25, 1.0, 3.0][size])] {
+    for (kind, per_year) in [
+        (KIND_CARE, [0.5, 1.5, 4.0][size]),
+        (KIND_VISIT, [0.25, 1.0, 3.0][size]),
+    ] {
         times.clear();
         poisson_days(rng, start, end, per_year, &mut times);
         for &t in &times {
@@ -409,7 +442,9 @@ fn store_visits(
     out: &mut Vec<InteractionDraft>,
 ) {
     let start = tl.signup_ts as f64 / DAY as f64;
-    let switch = tl.dropout.map_or(calendar.horizon, |d| d as f64 / DAY as f64);
+    let switch = tl
+        .dropout
+        .map_or(calendar.horizon, |d| d as f64 / DAY as f64);
     let mut times = Vec::new();
     poisson_days(rng, start, switch, 2.0, &mut times);
     poisson_days(rng, switch, calendar.horizon, 0.1, &mut times);
@@ -461,7 +496,8 @@ fn surveys(
     for order in tl.orders {
         if order.status == ST_COMPLETED && rng.random_bool(0.08) {
             let day = order.ts.div_euclid(DAY) + 2;
-            send_times.push(day * DAY + 10 * MICROS_PER_HOUR + rng.random_range(0..4 * MICROS_PER_HOUR));
+            send_times
+                .push(day * DAY + 10 * MICROS_PER_HOUR + rng.random_range(0..4 * MICROS_PER_HOUR));
         }
     }
     // ... and the yearly relationship survey to a sample of all customers, lapsed ones too.

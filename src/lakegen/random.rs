@@ -39,14 +39,20 @@ pub struct Streams {
 
 impl Streams {
     pub fn new(seed: u64) -> Self {
-        Self { base: ChaCha8Rng::seed_from_u64(seed) }
+        Self {
+            base: ChaCha8Rng::seed_from_u64(seed),
+        }
     }
 
     /// The stream for `purpose` of `entity` (a customer id ≥ 1, or 0 for global draws).
     pub fn stream(&self, entity: u64, purpose: Purpose) -> ChaCha8Rng {
         // Cloning an unused generator and switching its nonce is cheap (no key schedule).
         let mut rng = self.base.clone();
-        rng.set_stream(entity.wrapping_mul(PURPOSE_SLOTS).wrapping_add(purpose as u64));
+        rng.set_stream(
+            entity
+                .wrapping_mul(PURPOSE_SLOTS)
+                .wrapping_add(purpose as u64),
+        );
         rng
     }
 }
@@ -70,7 +76,11 @@ pub fn geometric_failures<R: Rng>(rng: &mut R, q: f64) -> u64 {
     }
     let u: f64 = rng.random();
     let skips = ((1.0 - u).ln() / (1.0 - q).ln()).floor();
-    if skips.is_finite() && skips < 1e15 { skips as u64 } else { u64::MAX / 4 }
+    if skips.is_finite() && skips < 1e15 {
+        skips as u64
+    } else {
+        u64::MAX / 4
+    }
 }
 
 /// Index drawn proportionally to `weights` (which need not be normalised).
@@ -108,7 +118,9 @@ impl Cumulative {
 
     pub fn sample<R: Rng>(&self, rng: &mut R) -> usize {
         let u: f64 = rng.random();
-        self.cdf.partition_point(|&c| c <= u).min(self.cdf.len().saturating_sub(1))
+        self.cdf
+            .partition_point(|&c| c <= u)
+            .min(self.cdf.len().saturating_sub(1))
     }
 }
 

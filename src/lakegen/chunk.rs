@@ -195,7 +195,10 @@ pub fn generate_chunk(
     customers: u64,
     progress: &dyn Fn(u64),
 ) -> ChunkData {
-    let mut data = ChunkData { index, ..Default::default() };
+    let mut data = ChunkData {
+        index,
+        ..Default::default()
+    };
     let mut life = Life::default();
     let mut referrer_life = Life::default();
     let mut events: Vec<OrderEvent> = Vec::new();
@@ -241,7 +244,9 @@ pub fn generate_chunk(
             &mut drafts,
         );
         let customer_id = id as i64;
-        data.interactions.customer_id.extend(std::iter::repeat_n(customer_id, drafts.len()));
+        data.interactions
+            .customer_id
+            .extend(std::iter::repeat_n(customer_id, drafts.len()));
         data.interactions.drafts.extend_from_slice(&drafts);
 
         let first_order = events.first().map(|e| e.ts);
@@ -251,12 +256,14 @@ pub fn generate_chunk(
             rows.referee_id.push(customer_id);
             rows.referred_at.push(referral.referred_at);
             rows.converted_at.push(first_order);
-            rows.reward_cents.push(if first_order.is_some() { 1_000 } else { 0 });
+            rows.reward_cents
+                .push(if first_order.is_some() { 1_000 } else { 0 });
         }
 
         let c = &mut data.customers;
         c.id.push(customer_id);
-        c.name.push(format!("{} {}", profile.first_name, profile.last_name));
+        c.name
+            .push(format!("{} {}", profile.first_name, profile.last_name));
         c.email.push(format!(
             "{}.{}{}@{}",
             profile.first_name.to_lowercase(),
@@ -264,17 +271,21 @@ pub fn generate_chunk(
             id,
             profile.email_domain
         ));
-        c.phone.push(format!("+99 {} {:07}", profile.phone.0, profile.phone.1));
+        c.phone
+            .push(format!("+99 {} {:07}", profile.phone.0, profile.phone.1));
         c.gender.push(GENDERS[profile.gender]);
         c.birth_date.push(profile.birth_day as i32);
         c.region.push(REGIONS[profile.region]);
         c.city.push(profile.city);
         c.customer_type.push(CUSTOMER_TYPES[usize::from(life.b2b)]);
         c.industry.push(profile.industry.map(|i| INDUSTRIES[i]));
-        c.company_size.push(profile.company_size.map(|s| COMPANY_SIZES[s]));
+        c.company_size
+            .push(profile.company_size.map(|s| COMPANY_SIZES[s]));
         c.signup_date.push(life.signup_day as i32);
-        c.acquisition_channel.push(ACQUISITION_CHANNELS[profile.acquisition]);
-        c.preferred_channel.push(CONTACT_CHANNELS[profile.preferred_channel]);
+        c.acquisition_channel
+            .push(ACQUISITION_CHANNELS[profile.acquisition]);
+        c.preferred_channel
+            .push(CONTACT_CHANNELS[profile.preferred_channel]);
         c.marketing_opt_in.push(profile.marketing_opt_in);
         c.referred_by.push(referral.map(|r| r.referrer as i64));
 

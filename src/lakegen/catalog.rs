@@ -39,8 +39,9 @@ const BRANDS: &[&str] = &[
     "Acme", "Nordic", "Orion", "Vela", "Kestrel", "Lumen", "Terra", "Zephyr", "Atlas", "Brio",
     "Helio", "Polar",
 ];
-const VARIANTS: &[&str] =
-    &["Basic", "Plus", "Pro", "Max", "Mini", "Eco", "Classic", "Lite", "Premium", "Compact"];
+const VARIANTS: &[&str] = &[
+    "Basic", "Plus", "Pro", "Max", "Mini", "Eco", "Classic", "Lite", "Premium", "Compact",
+];
 
 const fn anchor(name: &'static str, rank: usize, price: f64) -> Anchor {
     Anchor { name, rank, price }
@@ -112,10 +113,18 @@ const CATEGORIES: &[CategorySpec] = &[
 
 /// Planted product-level rules: (antecedent, consequent, probability).
 const PRODUCT_RULES: &[(&str, &str, f64)] = &[
-    ("Barista Pro Espresso Machine", "Espresso Beans Crema 1kg", 0.55),
+    (
+        "Barista Pro Espresso Machine",
+        "Espresso Beans Crema 1kg",
+        0.55,
+    ),
     ("Nova X Smartphone 128GB", "Nova X Protective Case", 0.60),
     ("Aero 14 Laptop", "Laptop Sleeve 14in", 0.45),
-    ("Diapers Size 3 (60 pack)", "Infant Milk Powder Stage 1 800g", 0.50),
+    (
+        "Diapers Size 3 (60 pack)",
+        "Infant Milk Powder Stage 1 800g",
+        0.50,
+    ),
     ("LX200 Laser Printer", "LX200 Toner Cartridge", 0.65),
     ("Trail 3P Camping Tent", "Comfort Sleeping Bag", 0.45),
     ("Sprint Running Shoes", "Sports Socks 3-pack", 0.40),
@@ -179,8 +188,10 @@ impl Catalog {
         let mut products = Vec::new();
         let mut by_category = Vec::with_capacity(CATEGORIES.len());
         let mut within_category = Vec::with_capacity(CATEGORIES.len());
-        let mut used_names: HashSet<String> =
-            CATEGORIES.iter().flat_map(|c| c.anchors.iter().map(|a| a.name.to_string())).collect();
+        let mut used_names: HashSet<String> = CATEGORIES
+            .iter()
+            .flat_map(|c| c.anchors.iter().map(|a| a.name.to_string()))
+            .collect();
         for (cat_index, spec) in CATEGORIES.iter().enumerate() {
             let price_dist = LogNormal::new(spec.median_price.ln(), spec.price_sigma)
                 .map_err(|e| format!("price distribution of {}: {e}", spec.name))?;
@@ -266,7 +277,11 @@ impl Catalog {
 
     /// A category drawn by the population's popularity for the customer type.
     pub fn sample_category<R: Rng>(&self, rng: &mut R, b2b: bool) -> u16 {
-        let dist = if b2b { &self.category_b2b } else { &self.category_b2c };
+        let dist = if b2b {
+            &self.category_b2b
+        } else {
+            &self.category_b2c
+        };
         dist.sample(rng) as u16
     }
 
@@ -322,8 +337,12 @@ mod tests {
         let a = Catalog::new(&Streams::new(42)).expect("catalogue");
         let b = Catalog::new(&Streams::new(42)).expect("catalogue");
         assert_eq!(a.products.len(), b.products.len());
-        assert!(a.products.iter().zip(&b.products).all(|(x, y)| x.name == y.name
-            && x.price_cents == y.price_cents));
+        assert!(
+            a.products
+                .iter()
+                .zip(&b.products)
+                .all(|(x, y)| x.name == y.name && x.price_cents == y.price_cents)
+        );
         assert!((380..=450).contains(&a.products.len()));
         let names: HashSet<&str> = a.products.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names.len(), a.products.len(), "product names are unique");
@@ -333,7 +352,11 @@ mod tests {
         for rule in &a.product_rules {
             assert!(a.rule_for(rule.consequent).is_none());
             let consequent_category = a.products[rule.consequent].category;
-            assert!(a.category_rules.iter().all(|c| c.antecedent != consequent_category));
+            assert!(
+                a.category_rules
+                    .iter()
+                    .all(|c| c.antecedent != consequent_category)
+            );
         }
     }
 }
