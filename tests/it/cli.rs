@@ -77,10 +77,13 @@ impl Drop for Served {
     }
 }
 
-fn serve(dir: &str) -> Served {
+fn serve(lake_args: &[&str], envs: &[(&str, &str)]) -> Served {
     let mut child = Command::new(BIN)
-        .args(["serve", "--data", dir, "--listen", "127.0.0.1:0"])
+        .arg("serve")
+        .args(lake_args)
+        .args(["--listen", "127.0.0.1:0"])
         .env("RUST_LOG", "warn")
+        .envs(envs.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -104,7 +107,7 @@ fn serve(dir: &str) -> Served {
 #[test]
 fn psql_scripted_session() {
     let dir = lake().dir.to_str().unwrap();
-    let mut served = serve(dir);
+    let mut served = serve(&["--data", dir], &[]);
     let script = "\
         SELECT count(*) AS customers FROM customers;\n\
         SELECT customer_type, count(*) AS n FROM customers GROUP BY customer_type ORDER BY customer_type;\n\
@@ -178,4 +181,32 @@ fn psql_scripted_session() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(exit.success(), "exit status {exit:?}");
+}
+
+/// The README's first command: `custlake serve` with no lake generates the demo lake on first
+/// use (here into a temporary CUSTLAKE_DEMO_DIR) and serves it; a second start reuses it.
+#[tokio::test]
+async fn serve_without_a_lake_generates_and_serves_the_demo_lake() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo");
+    let demo_str = demo.to_str().unwrap();
+    let part = demo.join("customers").join("part-00000.parquet");
+    let mut first_written = None;
+    for start in 0..2 {
+        let served = serve(&[], &[("CUSTLAKE_DEMO_DIR", demo_str)]);
+        let conn = format!("host={} port={} user=demo dbname=custlake", served.addr.ip(), served.addr.port());
+        let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        let row = client
+            .query_one("SELECT count(*), count(DISTINCT customer_type) FROM customers", &[])
+            .await
+            .unwrap();
+        assert_eq!(row.get::<_, i64>(0), custlake::cli::DEMO_CUSTOMERS as i64, "start {start}");
+        assert_eq!(row.get::<_, i64>(1), 2);
+        let orders: i64 = client.query_one("SELECT count(*) FROM orders", &[]).await.unwrap().get(0);
+        assert!(orders > 5 * custlake::cli::DEMO_CUSTOMERS as i64, "{orders} orders");
+        let written = std::fs::metadata(&part).expect("demo customers part file").modified().unwrap();
+        // The second start serves the lake the first one generated.
+        assert_eq!(*first_written.get_or_insert(written), written);
+    }
 }
