@@ -185,7 +185,7 @@ impl Backend {
         };
         let plan = match parameters {
             Some(values) => plan.with_param_values(values)?,
-            None => plan,
+            None => *plan,
         };
         let guard = self.in_flight.enter();
         let stream = session.execute(plan).await?;

@@ -111,7 +111,7 @@ fn decode_text(text: &str, pg: &Type, target: &DataType) -> ScalarValue {
 }
 
 fn decode_hex(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     (0..hex.len())

@@ -45,7 +45,7 @@ impl TransactionCommand {
 #[derive(Debug, Clone)]
 pub enum Planned {
     Plan {
-        plan: LogicalPlan,
+        plan: Box<LogicalPlan>,
         /// The command tag PostgreSQL would send (`SELECT`, `SHOW`, `EXPLAIN`, `SET` …).
         tag: &'static str,
         returns_rows: bool,
@@ -64,7 +64,7 @@ impl Session {
     pub fn parse(sql: &str) -> Result<Vec<DFStatement>, SqlError> {
         DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {})
             .map(|statements| statements.into_iter().collect())
-            .map_err(|e| SqlError::from(datafusion::error::DataFusionError::from(e)))
+            .map_err(SqlError::from)
     }
 
     /// Plans one statement. `declared` are the parameter types the client named in its Parse
@@ -96,7 +96,7 @@ impl Session {
         let (plan, parameter_types) = assign_parameter_types(plan, declared)?;
         let returns_rows = returns_rows
             && !matches!(plan, LogicalPlan::Statement(PlanStatement::SetVariable(_)));
-        Ok(Planned::Plan { plan, tag, returns_rows, parameter_types })
+        Ok(Planned::Plan { plan: Box::new(plan), tag, returns_rows, parameter_types })
     }
 
     /// Starts a plan; rows arrive batch by batch as the returned stream is polled.
