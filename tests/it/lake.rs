@@ -99,6 +99,8 @@ async fn start_up_errors_name_the_table_and_the_reason() {
     assert!(error.starts_with("table 'notparquet'"), "{error}");
     assert!(error.contains("cannot read as Parquet"), "{error}");
 
+    // The generator writes exactly the CRM tables, so its lakes are checked against the contract.
+    assert_eq!(custlake::lakegen::TABLE_NAMES, custlake::engine::CRM_TABLES);
     // A table with a CRM name must fit the CRM schema…
     let customers = lake().dir.join("customers");
     let toml = format!("[[tables]]\nname = \"orders\"\nlocation = \"{}\"\n", customers.display());
@@ -157,4 +159,85 @@ async fn files_that_land_later_become_visible_after_the_refresh_interval() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(scalar_i64(&engine, "SELECT count(*) FROM feed").await, 5);
     assert_eq!(scalar_i64(&engine, "SELECT sum(x) FROM feed").await, 7);
+}
+
+/// A local S3 (moto) on a free loopback port, stopped on drop. tests/run.sh installs moto into
+/// a virtual environment and names its `moto_server` in CUSTLAKE_MOTO_SERVER.
+struct LocalS3 {
+    child: std::process::Child,
+    endpoint: String,
+}
+
+impl LocalS3 {
+    fn start() -> LocalS3 {
+        let program = std::env::var("CUSTLAKE_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {program} (run tests/run.sh, which installs moto): {e}"));
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "moto_server did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        LocalS3 { child, endpoint: format!("http://127.0.0.1:{port}") }
+    }
+
+    /// Creates a bucket (moto accepts unsigned requests).
+    fn create_bucket(&self, bucket: &str) {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(self.endpoint.trim_start_matches("http://")).unwrap();
+        write!(stream, "PUT /{bucket} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    }
+}
+
+impl Drop for LocalS3 {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn tables_on_s3_with_options_from_the_config() {
+    use object_store::ObjectStoreExt;
+    let s3 = LocalS3::start();
+    s3.create_bucket("lake");
+    let options = [
+        ("aws_endpoint", s3.endpoint.as_str()),
+        ("aws_allow_http", "true"),
+        ("aws_access_key_id", "test"),
+        ("aws_secret_access_key", "test"),
+        ("aws_region", "us-east-1"),
+    ];
+    let (store, _) = object_store::parse_url_opts(&url::Url::parse("s3://lake/").unwrap(), options).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, values) in [("a.parquet", vec![1i64, 2, 3]), ("b.parquet", vec![40])] {
+        let local = dir.path().join(name);
+        write_parquet(&local, &values);
+        let path = object_store::path::Path::from(format!("events/{name}"));
+        store.put(&path, std::fs::read(&local).unwrap().into()).await.unwrap();
+    }
+    let option_lines: String = options.iter().map(|(k, v)| format!("{k} = \"{v}\", ")).collect();
+    let toml = format!(
+        "[[tables]]\nname = \"events\"\nlocation = \"s3://lake/events/\"\n\
+         [[object_stores]]\nurl = \"s3://lake\"\noptions = {{ {} }}\n",
+        option_lines.trim_end_matches(", ")
+    );
+    let config = Config::load_from_str(&toml, dir.path()).unwrap();
+    let engine = Engine::build(&config).await.unwrap();
+    assert_eq!(scalar_i64(&engine, "SELECT sum(x) FROM events").await, 46);
+    assert_eq!(scalar_i64(&engine, "SELECT count(*) FROM events").await, 4);
+
+    // A location in the bucket that holds nothing is reported at start-up.
+    let toml = toml.replace("s3://lake/events/", "s3://lake/nothing/");
+    let error = build_error(&toml, dir.path()).await;
+    assert!(error.starts_with("table 'events' (s3://lake/nothing/)"), "{error}");
+    assert!(error.contains("no Parquet files found"), "{error}");
 }

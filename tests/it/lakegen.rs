@@ -151,15 +151,7 @@ fn assert_schema(batch: &RecordBatch, table: &str, expected: &[(&str, DataType, 
 
 fn all_lake_files(lake: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
-    for table in [
-        "customers",
-        "orders",
-        "order_items",
-        "products",
-        "interactions",
-        "referrals",
-        "truth",
-    ] {
+    for table in custlake::lakegen::TABLE_NAMES.into_iter().chain(["truth"]) {
         files.extend(parquet_files(&lake.join(table)));
     }
     files
