@@ -23,4 +23,11 @@ if [ ! -x "$venv/bin/moto_server" ]; then
 fi
 export CUSTLAKE_MOTO_SERVER="$(cd "$venv/bin" && pwd)/moto_server"
 
-cargo test --workspace --locked "$@"
+# cargo prints one "test result" line per test target (some empty); end with the total.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --workspace --locked "$@" 2>&1 | tee "$log" || status=$?
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "all tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
