@@ -143,7 +143,7 @@ pub fn classify(error: &DataFusionError) -> &'static str {
         },
         DataFusionError::Plan(message) => classify_plan_message(message),
         DataFusionError::NotImplemented(_) => FEATURE_NOT_SUPPORTED,
-        DataFusionError::Configuration(_) => UNDEFINED_OBJECT,
+        DataFusionError::Configuration(message) => classify_configuration_message(message),
         DataFusionError::ResourcesExhausted(_) => OUT_OF_MEMORY,
         DataFusionError::ArrowError(e, _) => classify_arrow(e),
         DataFusionError::ParquetError(_) => DATA_CORRUPTED,
@@ -168,6 +168,16 @@ fn classify_arrow(e: &ArrowError) -> &'static str {
         ArrowError::IoError(..) => IO_ERROR,
         ArrowError::ParquetError(_) => DATA_CORRUPTED,
         _ => INTERNAL_ERROR,
+    }
+}
+
+/// An unknown setting is an undefined object, as in PostgreSQL; anything else DataFusion's
+/// configuration refuses is a bad value for a known setting.
+fn classify_configuration_message(message: &str) -> &'static str {
+    if message.contains("not found") || message.contains("Could not find config namespace") {
+        sqlstate::UNDEFINED_OBJECT
+    } else {
+        sqlstate::INVALID_PARAMETER_VALUE
     }
 }
 

@@ -103,6 +103,8 @@ async fn build_state_with_tables(
 
     let mut session_config = SessionConfig::new()
         .with_information_schema(true)
+        // `SET custlake.as_of = '…'`, read by as_of() and the time-dependent functions.
+        .with_option_extension(custlake_udfs::CustlakeOptions::default())
         .with_create_default_catalog_and_schema(true)
         .with_default_catalog_and_schema(CATALOG, SCHEMA)
         .set_str("datafusion.sql_parser.dialect", "PostgreSQL")

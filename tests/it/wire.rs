@@ -546,3 +546,23 @@ async fn startup_sends_distinct_backend_pids_and_postgres_parameters() {
     assert_eq!(get("integer_datetimes"), Some("on"));
     assert_eq!(get("standard_conforming_strings"), Some("on"));
 }
+
+#[tokio::test]
+async fn the_as_of_date_is_a_setting_of_the_connection() {
+    let server = TestServer::start_on_lake().await;
+    let first = server.connect().await;
+    let second = server.connect().await;
+    first.simple_query("SET custlake.as_of = '2024-06-30'").await.unwrap();
+    let mine: NaiveDate = first.query_one("SELECT as_of()", &[]).await.unwrap().get(0);
+    assert_eq!(mine, NaiveDate::from_ymd_opt(2024, 6, 30).unwrap());
+    let theirs: NaiveDate = second.query_one("SELECT as_of()", &[]).await.unwrap().get(0);
+    let today: NaiveDate = second.query_one("SELECT current_date", &[]).await.unwrap().get(0);
+    assert_eq!(theirs, today);
+    let error = first.simple_query("SET custlake.as_of = '2024-13-01'").await.expect_err("not a date");
+    assert_eq!(sqlstate(&error), "22023");
+    let error = first.simple_query("SET custlake.as_at = '2024-01-01'").await.expect_err("no such setting");
+    assert_eq!(sqlstate(&error), "42704");
+    // The refused values left the setting as it was.
+    let still: NaiveDate = first.query_one("SELECT as_of()", &[]).await.unwrap().get(0);
+    assert_eq!(still, NaiveDate::from_ymd_opt(2024, 6, 30).unwrap());
+}

@@ -1,0 +1,178 @@
+//! The session settings of custlake's functions, as a DataFusion config extension under the
+//! prefix `custlake`: so far one, `custlake.as_of`, the date [`as_of()`](crate::as_of) answers.
+//!
+//! Analyses of a lake are usually "as of" a date — the snapshot's cut-off, a month end — not as
+//! of the moment the query runs; a session setting lets every saved query say `as_of()` and be
+//! re-run for another date with one `SET`. The extension is written by hand rather than with
+//! DataFusion's `extensions_options!` macro because the macro cannot validate a value: a bad date
+//! must be refused when it is `SET`, not when some later query happens to read it. The macro
+//! would also list the setting as `as_of` instead of `custlake.as_of`, which `SHOW` cannot find.
+
+use std::any::Any;
+
+use datafusion::arrow::compute::kernels::cast_utils::Parser;
+use datafusion::arrow::datatypes::Date32Type;
+use datafusion::common::config::{ConfigEntry, ConfigExtension, ExtensionOptions};
+use datafusion::common::{Result, config_err, exec_err};
+
+/// The full name of the as-of setting, as `SET` and `SHOW` spell it.
+pub const AS_OF_SETTING: &str = "custlake.as_of";
+
+const AS_OF_KEY: &str = "as_of";
+
+const AS_OF_DESCRIPTION: &str = "The date as_of() returns, as YYYY-MM-DD. Unset (NULL) means \
+    the current date (UTC), re-read by every statement; SET to '', 'today' or DEFAULT unsets it.";
+
+/// custlake's session settings, registered with
+/// `SessionConfig::with_option_extension(CustlakeOptions::default())`.
+///
+/// ```sql
+/// SET custlake.as_of = '2024-06-30';  -- as_of() is now 2024-06-30
+/// SHOW custlake.as_of;
+/// SET custlake.as_of = DEFAULT;       -- back to the current date ('' and 'today' too)
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustlakeOptions {
+    /// `custlake.as_of`: the date `as_of()` returns, always in the canonical form `YYYY-MM-DD`
+    /// when set through `SET`; `None` means the current date.
+    pub as_of: Option<String>,
+}
+
+impl CustlakeOptions {
+    /// `custlake.as_of` as a Date32 value (days since 1970-01-01), `None` when unset.
+    ///
+    /// The value is validated when it is `SET`; a value put straight into the public field from
+    /// Rust is checked here, so a bad one is still an error and never a wrong date.
+    pub fn as_of_days(&self) -> Result<Option<i32>> {
+        match &self.as_of {
+            None => Ok(None),
+            Some(text) => match parse_date(text) {
+                Some(days) => Ok(Some(days)),
+                None => exec_err!("{}", invalid_as_of(text)),
+            },
+        }
+    }
+}
+
+impl ConfigExtension for CustlakeOptions {
+    const PREFIX: &'static str = "custlake";
+}
+
+impl ExtensionOptions for CustlakeOptions {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    fn cloned(&self) -> Box<dyn ExtensionOptions> {
+        Box::new(self.clone())
+    }
+
+    /// `key` comes without the `custlake.` prefix (DataFusion strips it).
+    fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        match key {
+            AS_OF_KEY => {
+                let value = value.trim();
+                // '', 'today' and DEFAULT (`SET custlake.as_of = DEFAULT` arrives as the
+                // word) reset: DataFusion 55's RESET does not reach config extensions, so SET
+                // has to be the way back to the current date.
+                if value.is_empty()
+                    || value.eq_ignore_ascii_case("today")
+                    || value.eq_ignore_ascii_case("default")
+                {
+                    self.as_of = None;
+                } else if parse_date(value).is_some() {
+                    self.as_of = Some(value.to_string());
+                } else {
+                    return config_err!("{}", invalid_as_of(value));
+                }
+                Ok(())
+            }
+            _ => config_err!("Config value \"{key}\" not found on CustlakeOptions"),
+        }
+    }
+
+    fn entries(&self) -> Vec<ConfigEntry> {
+        // The full key, so that `SHOW custlake.as_of` and information_schema.df_settings find it.
+        vec![ConfigEntry {
+            key: AS_OF_SETTING.to_string(),
+            value: self.as_of.clone(),
+            description: AS_OF_DESCRIPTION,
+        }]
+    }
+}
+
+/// Days since 1970-01-01 of a date written exactly `YYYY-MM-DD` (a real calendar date), else
+/// `None`. Stricter than a cast to DATE, which also takes `20240630`, `2024-6-3` or a timestamp:
+/// a setting is stored as written and shown by `SHOW`, so only the one canonical form is accepted.
+fn parse_date(text: &str) -> Option<i32> {
+    let bytes = text.as_bytes();
+    let canonical = bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !canonical {
+        return None;
+    }
+    Date32Type::parse_formatted(text, "%Y-%m-%d")
+}
+
+/// The error for a bad `custlake.as_of`, worded like PostgreSQL's for a bad setting.
+fn invalid_as_of(value: &str) -> String {
+    format!(
+        "invalid value for parameter \"{AS_OF_SETTING}\": \"{value}\" \
+         (expected a date as YYYY-MM-DD, or '', 'today' or DEFAULT for the current date)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_validates_and_resets() {
+        let mut options = CustlakeOptions::default();
+        options.set("as_of", "2024-06-30").unwrap();
+        assert_eq!(options.as_of.as_deref(), Some("2024-06-30"));
+        assert_eq!(options.as_of_days().unwrap(), Some(19904));
+
+        for bad in [
+            "2024-02-30",
+            "2024-6-30",
+            "20240630",
+            "2024-06-30 00:00:00",
+            "June",
+        ] {
+            let err = options.set("as_of", bad).unwrap_err().to_string();
+            assert!(
+                err.contains("custlake.as_of") && err.contains("YYYY-MM-DD"),
+                "{err}"
+            );
+            // A refused value leaves the setting as it was.
+            assert_eq!(options.as_of.as_deref(), Some("2024-06-30"));
+        }
+
+        options.set("as_of", "").unwrap();
+        assert_eq!(options.as_of, None);
+        options.set("as_of", "1999-12-31").unwrap();
+        options.set("as_of", "TODAY").unwrap();
+        assert_eq!(options.as_of_days().unwrap(), None);
+        options.set("as_of", "1999-12-31").unwrap();
+        options.set("as_of", "default").unwrap();
+        assert_eq!(options.as_of, None);
+
+        assert!(options.set("as_at", "2024-06-30").is_err());
+    }
+
+    #[test]
+    fn bad_value_set_from_rust_is_an_error_not_a_date() {
+        let options = CustlakeOptions {
+            as_of: Some("yesterday".to_string()),
+        };
+        assert!(options.as_of_days().is_err());
+    }
+}
