@@ -237,28 +237,13 @@ impl SimpleQueryHandler for Backend {
     }
 }
 
-/// A prepared statement: the SQL's plan with every parameter typed.
-#[derive(Debug, Clone)]
-pub struct Prepared {
-    planned: Planned,
-}
-
-impl Prepared {
-    fn parameter_types(&self) -> &[DataType] {
-        match &self.planned {
-            Planned::Plan { parameter_types, .. } => parameter_types,
-            Planned::Transaction(_) => &[],
-        }
-    }
-}
-
 pub struct Parser;
 
 #[async_trait]
 impl QueryParser for Parser {
-    type Statement = Prepared;
+    type Statement = Planned;
 
-    async fn parse_sql<C>(&self, client: &C, sql: &str, types: &[Option<Type>]) -> PgWireResult<Option<Prepared>>
+    async fn parse_sql<C>(&self, client: &C, sql: &str, types: &[Option<Type>]) -> PgWireResult<Option<Planned>>
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
@@ -273,11 +258,10 @@ impl QueryParser for Parser {
         let Some(statement) = statements.pop() else { return Ok(None) };
         let declared: Vec<Option<DataType>> =
             types.iter().map(|t| t.as_ref().and_then(params::arrow_type_for)).collect();
-        let planned = session.plan(statement, &declared).await.map_err(to_pgwire)?;
-        Ok(Some(Prepared { planned }))
+        session.plan(statement, &declared).await.map(Some).map_err(to_pgwire)
     }
 
-    fn get_parameter_types(&self, statement: &Prepared) -> PgWireResult<Vec<Type>> {
+    fn get_parameter_types(&self, statement: &Planned) -> PgWireResult<Vec<Type>> {
         statement
             .parameter_types()
             .iter()
@@ -285,8 +269,8 @@ impl QueryParser for Parser {
             .collect()
     }
 
-    fn get_result_schema(&self, statement: &Prepared, format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
-        match &statement.planned {
+    fn get_result_schema(&self, statement: &Planned, format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
+        match statement {
             Planned::Plan { plan, returns_rows: true, .. } => {
                 let schema = plan.schema().as_arrow().clone();
                 field_infos(&schema, format.unwrap_or(&Format::UnifiedText)).map_err(|e| to_pgwire(e.into()))
@@ -298,7 +282,7 @@ impl QueryParser for Parser {
 
 #[async_trait]
 impl ExtendedQueryHandler for Backend {
-    type Statement = Prepared;
+    type Statement = Planned;
     type QueryParser = Parser;
 
     fn query_parser(&self) -> Arc<Parser> {
@@ -308,7 +292,7 @@ impl ExtendedQueryHandler for Backend {
     async fn do_describe_statement<C>(
         &self,
         _client: &mut C,
-        target: &StoredStatement<Prepared>,
+        target: &StoredStatement<Planned>,
     ) -> PgWireResult<DescribeStatementResponse>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -322,7 +306,7 @@ impl ExtendedQueryHandler for Backend {
         Ok(DescribeStatementResponse::new(parameters, fields))
     }
 
-    async fn do_describe_portal<C>(&self, _client: &mut C, portal: &Portal<Prepared>) -> PgWireResult<DescribePortalResponse>
+    async fn do_describe_portal<C>(&self, _client: &mut C, portal: &Portal<Planned>) -> PgWireResult<DescribePortalResponse>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore<Statement = Self::Statement>,
@@ -336,7 +320,7 @@ impl ExtendedQueryHandler for Backend {
         Ok(DescribePortalResponse::new(fields))
     }
 
-    async fn do_query<C>(&self, client: &mut C, portal: &Portal<Prepared>, _max_rows: usize) -> PgWireResult<Response>
+    async fn do_query<C>(&self, client: &mut C, portal: &Portal<Planned>, _max_rows: usize) -> PgWireResult<Response>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore<Statement = Self::Statement>,
@@ -379,7 +363,7 @@ impl ExtendedQueryHandler for Backend {
             }
             Some(ParamValues::List(values))
         };
-        self.respond(&session, prepared.planned.clone(), parameters, &portal.result_column_format)
+        self.respond(&session, prepared.clone(), parameters, &portal.result_column_format)
             .await
             .map_err(to_pgwire)
     }

@@ -55,6 +55,16 @@ pub enum Planned {
     Transaction(TransactionCommand),
 }
 
+impl Planned {
+    /// Types of `$1 … $n`, in order (none for transaction commands).
+    pub fn parameter_types(&self) -> &[DataType] {
+        match self {
+            Planned::Plan { parameter_types, .. } => parameter_types,
+            Planned::Transaction(_) => &[],
+        }
+    }
+}
+
 impl Session {
     pub fn new(ctx: SessionContext) -> Self {
         Session { ctx }
