@@ -17,13 +17,37 @@
 //! | function | kind | returns |
 //! |---|---|---|
 //! | [`as_of()`](as_of::AsOf) | scalar | DATE: the session's `custlake.as_of`, else today (UTC) |
+//! | [`rfm_score(value [, lower_is_better])`](rfm_score::RfmScore) | window | INT: quintile score 1–5, NTILE semantics |
+//! | [`rfm_bucket(value, thresholds [, lower_is_better])`](rfm_bucket::RfmBucket) | scalar | INT: score by fixed thresholds |
+//! | [`rfm_segment(r, f, m [, map])`](rfm_segment::RfmSegment) | scalar | TEXT: Champions … Lost, or a custom map |
+//! | [`lifecycle_stage(first, last, type, as_of)`](lifecycle_stage::LifecycleStage) | scalar | TEXT: prospect/new/growing/mature/at_risk |
+//! | [`value_activity_segment(spend, reference, active)`](value_activity::ValueActivitySegment) | scalar | TEXT: high_value_active/potential/sleeping/other |
+//! | [`member_tier(spend, orders, points [, ladder])`](member_tier::MemberTier) | scalar | TEXT: normal/silver/gold/diamond |
+//! | [`points_balance(order_ts, amount, as_of)`](points_balance::PointsBalance) | aggregate | BIGINT: unexpired loyalty points |
+//! | [`next_purchase_due(order_ts)`](next_purchase_due::NextPurchaseDue) | aggregate | DATE: last purchase + median gap |
+//! | [`repurchase_reminder_date(due, type)`](repurchase_reminder::RepurchaseReminderDate) | scalar | DATE: due − lead time |
 //! | [`nps(score)`](nps::Nps) | aggregate | DOUBLE: Net Promoter Score of 0–10 answers, −100…100 |
+//!
+//! [`args`] holds what they share: argument coercion (dates, text, numbers) and calendar
+//! arithmetic. Time is counted in whole days throughout — a timestamp stands for its UTC date
+//! and an as-of date includes its whole day — so every function agrees on what "90 days ago"
+//! and "3 months without activity" mean.
 //!
 //! Their behaviour is tested in SQL by `tests/sqllogictests.rs` (files in `tests/slt/`).
 
+pub(crate) mod args;
 pub mod as_of;
+pub mod lifecycle_stage;
+pub mod member_tier;
+pub mod next_purchase_due;
 pub mod nps;
 pub mod options;
+pub mod points_balance;
+pub mod repurchase_reminder;
+pub mod rfm_bucket;
+pub mod rfm_score;
+pub mod rfm_segment;
+pub mod value_activity;
 
 use std::sync::Arc;
 
@@ -42,17 +66,31 @@ pub(crate) const DOC_SECTION: DocSection = DocSection {
 
 /// Scalar functions of this crate.
 pub fn scalar_functions() -> Vec<Arc<ScalarUDF>> {
-    vec![Arc::new(ScalarUDF::from(as_of::AsOf::new()))]
+    vec![
+        Arc::new(ScalarUDF::from(as_of::AsOf::new())),
+        Arc::new(ScalarUDF::from(rfm_bucket::RfmBucket::new())),
+        Arc::new(ScalarUDF::from(rfm_segment::RfmSegment::new())),
+        Arc::new(ScalarUDF::from(lifecycle_stage::LifecycleStage::new())),
+        Arc::new(ScalarUDF::from(value_activity::ValueActivitySegment::new())),
+        Arc::new(ScalarUDF::from(member_tier::MemberTier::new())),
+        Arc::new(ScalarUDF::from(
+            repurchase_reminder::RepurchaseReminderDate::new(),
+        )),
+    ]
 }
 
 /// Aggregate functions of this crate.
 pub fn aggregate_functions() -> Vec<Arc<AggregateUDF>> {
-    vec![Arc::new(AggregateUDF::from(nps::Nps::new()))]
+    vec![
+        Arc::new(AggregateUDF::from(nps::Nps::new())),
+        Arc::new(AggregateUDF::from(points_balance::PointsBalance::new())),
+        Arc::new(AggregateUDF::from(next_purchase_due::NextPurchaseDue::new())),
+    ]
 }
 
 /// Window functions of this crate.
 pub fn window_functions() -> Vec<Arc<WindowUDF>> {
-    Vec::new()
+    vec![Arc::new(WindowUDF::from(rfm_score::RfmScore::new()))]
 }
 
 /// Registers every function of this crate with a DataFusion registry (a `SessionState` or a

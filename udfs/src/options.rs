@@ -1,5 +1,7 @@
 //! The session settings of custlake's functions, as a DataFusion config extension under the
-//! prefix `custlake`: so far one, `custlake.as_of`, the date [`as_of()`](crate::as_of) answers.
+//! prefix `custlake`: `custlake.as_of`, the date [`as_of()`](crate::as_of) answers, and the
+//! lead times of [`repurchase_reminder_date`](crate::repurchase_reminder), in days before the
+//! due date, `custlake.reminder_lead_days_b2c` (3) and `custlake.reminder_lead_days_b2b` (14).
 //!
 //! Analyses of a lake are usually "as of" a date — the snapshot's cut-off, a month end — not as
 //! of the moment the query runs; a session setting lets every saved query say `as_of()` and be
@@ -20,6 +22,23 @@ pub const AS_OF_SETTING: &str = "custlake.as_of";
 
 const AS_OF_KEY: &str = "as_of";
 
+/// The full names of the reminder lead-time settings.
+pub const LEAD_B2C_SETTING: &str = "custlake.reminder_lead_days_b2c";
+pub const LEAD_B2B_SETTING: &str = "custlake.reminder_lead_days_b2b";
+const LEAD_B2C_KEY: &str = "reminder_lead_days_b2c";
+const LEAD_B2B_KEY: &str = "reminder_lead_days_b2b";
+/// Consumers are reminded a few days before they would buy again anyway.
+pub const DEFAULT_LEAD_DAYS_B2C: u32 = 3;
+/// A business buyer needs time for approval and purchase orders: two weeks.
+pub const DEFAULT_LEAD_DAYS_B2B: u32 = 14;
+/// A reminder more than a year ahead is not a reminder.
+const MAX_LEAD_DAYS: u32 = 366;
+
+const LEAD_B2C_DESCRIPTION: &str = "Days before a consumer's (B2C) next purchase is due that \
+    repurchase_reminder_date() falls on; 0 to 366, default 3.";
+const LEAD_B2B_DESCRIPTION: &str = "Days before a business customer's (B2B) next purchase is due \
+    that repurchase_reminder_date() falls on; 0 to 366, default 14.";
+
 const AS_OF_DESCRIPTION: &str = "The date as_of() returns, as YYYY-MM-DD. Unset (NULL) means \
     the current date (UTC), re-read by every statement; SET to '', 'today' or DEFAULT unsets it.";
 
@@ -31,11 +50,25 @@ const AS_OF_DESCRIPTION: &str = "The date as_of() returns, as YYYY-MM-DD. Unset 
 /// SHOW custlake.as_of;
 /// SET custlake.as_of = DEFAULT;       -- back to the current date ('' and 'today' too)
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustlakeOptions {
     /// `custlake.as_of`: the date `as_of()` returns, always in the canonical form `YYYY-MM-DD`
     /// when set through `SET`; `None` means the current date.
     pub as_of: Option<String>,
+    /// `custlake.reminder_lead_days_b2c`: reminder lead time for consumers, in days.
+    pub reminder_lead_days_b2c: u32,
+    /// `custlake.reminder_lead_days_b2b`: reminder lead time for business customers, in days.
+    pub reminder_lead_days_b2b: u32,
+}
+
+impl Default for CustlakeOptions {
+    fn default() -> Self {
+        Self {
+            as_of: None,
+            reminder_lead_days_b2c: DEFAULT_LEAD_DAYS_B2C,
+            reminder_lead_days_b2b: DEFAULT_LEAD_DAYS_B2B,
+        }
+    }
 }
 
 impl CustlakeOptions {
@@ -91,17 +124,54 @@ impl ExtensionOptions for CustlakeOptions {
                 }
                 Ok(())
             }
+            LEAD_B2C_KEY => {
+                self.reminder_lead_days_b2c =
+                    parse_lead_days(LEAD_B2C_SETTING, value, DEFAULT_LEAD_DAYS_B2C)?;
+                Ok(())
+            }
+            LEAD_B2B_KEY => {
+                self.reminder_lead_days_b2b =
+                    parse_lead_days(LEAD_B2B_SETTING, value, DEFAULT_LEAD_DAYS_B2B)?;
+                Ok(())
+            }
             _ => config_err!("Config value \"{key}\" not found on CustlakeOptions"),
         }
     }
 
     fn entries(&self) -> Vec<ConfigEntry> {
         // The full key, so that `SHOW custlake.as_of` and information_schema.df_settings find it.
-        vec![ConfigEntry {
-            key: AS_OF_SETTING.to_string(),
-            value: self.as_of.clone(),
-            description: AS_OF_DESCRIPTION,
-        }]
+        vec![
+            ConfigEntry {
+                key: AS_OF_SETTING.to_string(),
+                value: self.as_of.clone(),
+                description: AS_OF_DESCRIPTION,
+            },
+            ConfigEntry {
+                key: LEAD_B2C_SETTING.to_string(),
+                value: Some(self.reminder_lead_days_b2c.to_string()),
+                description: LEAD_B2C_DESCRIPTION,
+            },
+            ConfigEntry {
+                key: LEAD_B2B_SETTING.to_string(),
+                value: Some(self.reminder_lead_days_b2b.to_string()),
+                description: LEAD_B2B_DESCRIPTION,
+            },
+        ]
+    }
+}
+
+/// A lead time in whole days, 0 to [`MAX_LEAD_DAYS`]; DEFAULT restores `default`.
+fn parse_lead_days(setting: &str, value: &str, default: u32) -> Result<u32> {
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("default") {
+        return Ok(default);
+    }
+    match value.parse::<u32>() {
+        Ok(days) if days <= MAX_LEAD_DAYS => Ok(days),
+        _ => config_err!(
+            "invalid value for parameter \"{setting}\": \"{value}\" \
+             (expected a whole number of days from 0 to {MAX_LEAD_DAYS})"
+        ),
     }
 }
 
@@ -169,9 +239,34 @@ mod tests {
     }
 
     #[test]
+    fn lead_days_are_bounded_whole_days() {
+        let mut options = CustlakeOptions::default();
+        assert_eq!(
+            (
+                options.reminder_lead_days_b2c,
+                options.reminder_lead_days_b2b
+            ),
+            (3, 14)
+        );
+        options.set("reminder_lead_days_b2b", "21").unwrap();
+        assert_eq!(options.reminder_lead_days_b2b, 21);
+        for bad in ["-1", "367", "2.5", "week"] {
+            let err = options
+                .set("reminder_lead_days_b2b", bad)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(LEAD_B2B_SETTING), "{err}");
+            assert_eq!(options.reminder_lead_days_b2b, 21);
+        }
+        options.set("reminder_lead_days_b2b", "DEFAULT").unwrap();
+        assert_eq!(options.reminder_lead_days_b2b, 14);
+    }
+
+    #[test]
     fn bad_value_set_from_rust_is_an_error_not_a_date() {
         let options = CustlakeOptions {
             as_of: Some("yesterday".to_string()),
+            ..CustlakeOptions::default()
         };
         assert!(options.as_of_days().is_err());
     }
