@@ -13,15 +13,28 @@ use crate::common::{LAKE_CUSTOMERS, lake, read_table};
 const BIN: &str = env!("CARGO_BIN_EXE_custlake");
 
 fn custlake(args: &[&str]) -> std::process::Output {
-    Command::new(BIN).args(args).env("RUST_LOG", "warn").output().expect("run custlake")
+    Command::new(BIN)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run custlake")
 }
 
 #[test]
 fn query_prints_an_aligned_table() {
     let dir = lake().dir.to_str().unwrap();
-    let out = custlake(&["query", "--data", dir, "SELECT count(*) AS customers FROM customers"]);
+    let out = custlake(&[
+        "query",
+        "--data",
+        dir,
+        "SELECT count(*) AS customers FROM customers",
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let expected = format!(
         "+-----------+\n| customers |\n+-----------+\n| {:<9} |\n+-----------+\n(1 row)\n",
         LAKE_CUSTOMERS
@@ -44,11 +57,34 @@ fn query_reports_errors_with_sqlstate_and_exit_code() {
 fn gen_writes_a_servable_lake() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("lake");
-    let out = custlake(&["gen", "--out", out_dir.to_str().unwrap(), "--customers", "300", "--seed", "5"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = custlake(&["query", "--data", out_dir.to_str().unwrap(), "SELECT max(customer_id) AS m FROM customers"]);
+    let out = custlake(&[
+        "gen",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--customers",
+        "300",
+        "--seed",
+        "5",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = custlake(&[
+        "query",
+        "--data",
+        out_dir.to_str().unwrap(),
+        "SELECT max(customer_id) AS m FROM customers",
+    ]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("| 300 |"));
-    let out = custlake(&["gen", "--out", out_dir.to_str().unwrap(), "--customers", "0"]);
+    let out = custlake(&[
+        "gen",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--customers",
+        "0",
+    ]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -58,7 +94,10 @@ fn serve_refuses_a_public_address_without_users() {
     let out = custlake(&["serve", "--data", dir, "--listen", "0.0.0.0:0"]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("refusing to listen on 0.0.0.0:0"), "{stderr}");
+    assert!(
+        stderr.contains("refusing to listen on 0.0.0.0:0"),
+        "{stderr}"
+    );
 }
 
 /// `custlake serve` on a free port; the address is read from what it prints. Killed on drop,
@@ -95,7 +134,10 @@ fn serve(lake_args: &[&str], envs: &[(&str, &str)]) -> Served {
             .next()
             .expect("custlake serve exited before listening")
             .expect("read stderr");
-        if let Some(addr) = line.strip_prefix("custlake is serving ").and_then(|rest| rest.rsplit(" on ").next()) {
+        if let Some(addr) = line
+            .strip_prefix("custlake is serving ")
+            .and_then(|rest| rest.rsplit(" on ").next())
+        {
             break addr.trim().parse().expect("address");
         }
     };
@@ -138,7 +180,9 @@ fn psql_scripted_session() {
     {
         use std::io::Write;
         let mut stdin = out.stdin.take().expect("psql stdin");
-        stdin.write_all(script.as_bytes()).expect("write the script");
+        stdin
+            .write_all(script.as_bytes())
+            .expect("write the script");
     }
     let out = out.wait_with_output().expect("psql runs");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
@@ -162,22 +206,36 @@ fn psql_scripted_session() {
         " customer_type |  n   \n---------------+------\n B2B           | {b2b:>4}\n B2C           | {b2c:>4}\n(2 rows)\n"
     );
     assert!(
-        stdout.contains(&format!(" customers \n-----------\n      {LAKE_CUSTOMERS}\n(1 row)\n")),
+        stdout.contains(&format!(
+            " customers \n-----------\n      {LAKE_CUSTOMERS}\n(1 row)\n"
+        )),
         "{stdout}"
     );
-    assert!(stdout.contains(&expected_counts), "expected\n{expected_counts}\nin\n{stdout}");
+    assert!(
+        stdout.contains(&expected_counts),
+        "expected\n{expected_counts}\nin\n{stdout}"
+    );
     assert!(stdout.contains(" two \n-----\n   2\n(1 row)\n"), "{stdout}");
-    assert!(stderr.contains("ERROR:  table 'custlake.public.no_such_table' not found"), "{stderr}");
+    assert!(
+        stderr.contains("ERROR:  table 'custlake.public.no_such_table' not found"),
+        "{stderr}"
+    );
 
     // SIGTERM: the server shuts down cleanly.
-    let status = Command::new("kill").args(["-TERM", &served.child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     let exit = loop {
         if let Some(exit) = served.child.try_wait().unwrap() {
             break exit;
         }
-        assert!(std::time::Instant::now() < deadline, "server did not stop after SIGTERM");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "server did not stop after SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(exit.success(), "exit status {exit:?}");
@@ -194,18 +252,41 @@ async fn serve_without_a_lake_generates_and_serves_the_demo_lake() {
     let mut first_written = None;
     for start in 0..2 {
         let served = serve(&[], &[("CUSTLAKE_DEMO_DIR", demo_str)]);
-        let conn = format!("host={} port={} user=demo dbname=custlake", served.addr.ip(), served.addr.port());
-        let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
-        tokio::spawn(connection);
-        let row = client
-            .query_one("SELECT count(*), count(DISTINCT customer_type) FROM customers", &[])
+        let conn = format!(
+            "host={} port={} user=demo dbname=custlake",
+            served.addr.ip(),
+            served.addr.port()
+        );
+        let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
             .await
             .unwrap();
-        assert_eq!(row.get::<_, i64>(0), custlake::cli::DEMO_CUSTOMERS as i64, "start {start}");
+        tokio::spawn(connection);
+        let row = client
+            .query_one(
+                "SELECT count(*), count(DISTINCT customer_type) FROM customers",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            row.get::<_, i64>(0),
+            custlake::cli::DEMO_CUSTOMERS as i64,
+            "start {start}"
+        );
         assert_eq!(row.get::<_, i64>(1), 2);
-        let orders: i64 = client.query_one("SELECT count(*) FROM orders", &[]).await.unwrap().get(0);
-        assert!(orders > 5 * custlake::cli::DEMO_CUSTOMERS as i64, "{orders} orders");
-        let written = std::fs::metadata(&part).expect("demo customers part file").modified().unwrap();
+        let orders: i64 = client
+            .query_one("SELECT count(*) FROM orders", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert!(
+            orders > 5 * custlake::cli::DEMO_CUSTOMERS as i64,
+            "{orders} orders"
+        );
+        let written = std::fs::metadata(&part)
+            .expect("demo customers part file")
+            .modified()
+            .unwrap();
         // The second start serves the lake the first one generated.
         assert_eq!(*first_written.get_or_insert(written), written);
     }

@@ -47,15 +47,23 @@ pub struct TestServer {
 impl TestServer {
     pub async fn start(config: &Config) -> TestServer {
         let engine = Engine::build(config).await.expect("engine");
-        let server = Server::bind(engine, "127.0.0.1:0".parse().unwrap(), Duration::from_secs(2))
-            .await
-            .expect("bind");
+        let server = Server::bind(
+            engine,
+            "127.0.0.1:0".parse().unwrap(),
+            Duration::from_secs(2),
+        )
+        .await
+        .expect("bind");
         let addr = server.local_addr();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server.run_until(async move {
             let _ = stopped.await;
         }));
-        TestServer { addr, stop: Some(stop), task: Some(task) }
+        TestServer {
+            addr,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     pub async fn start_on_lake() -> TestServer {
@@ -63,7 +71,11 @@ impl TestServer {
     }
 
     pub async fn connect(&self) -> tokio_postgres::Client {
-        let conn = format!("host={} port={} user=tester dbname=custlake", self.addr.ip(), self.addr.port());
+        let conn = format!(
+            "host={} port={} user=tester dbname=custlake",
+            self.addr.ip(),
+            self.addr.port()
+        );
         let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
             .await
             .expect("connect");
@@ -103,10 +115,11 @@ pub fn read_table(dir: &Path) -> Vec<datafusion::arrow::record_batch::RecordBatc
     files.sort();
     let mut batches = Vec::new();
     for file in files {
-        let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).expect("open"))
-            .expect("parquet")
-            .build()
-            .expect("reader");
+        let reader =
+            ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(&file).expect("open"))
+                .expect("parquet")
+                .build()
+                .expect("reader");
         for batch in reader {
             batches.push(batch.expect("batch"));
         }

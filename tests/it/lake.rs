@@ -16,28 +16,52 @@ use crate::common::lake;
 fn write_parquet(path: &Path, values: &[i64]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let schema = Arc::new(Schema::new(vec![Field::new("x", DataType::Int64, false)]));
-    let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(Int64Array::from(values.to_vec()))]).unwrap();
-    let mut writer = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![Arc::new(Int64Array::from(values.to_vec()))],
+    )
+    .unwrap();
+    let mut writer =
+        ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
     writer.write(&batch).unwrap();
     writer.close().unwrap();
 }
 
 async fn scalar_i64(engine: &Engine, sql: &str) -> i64 {
-    let batches = engine.session().sql(sql).await.unwrap().collect().await.unwrap();
-    batches[0].column(0).as_any().downcast_ref::<Int64Array>().unwrap().value(0)
+    let batches = engine
+        .session()
+        .sql(sql)
+        .await
+        .unwrap()
+        .collect()
+        .await
+        .unwrap();
+    batches[0]
+        .column(0)
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .unwrap()
+        .value(0)
 }
 
 async fn build_error(toml: &str, base: &Path) -> String {
     let config = Config::load_from_str(toml, base).expect("valid config");
-    Engine::build(&config).await.expect_err("start-up must fail").to_string()
+    Engine::build(&config)
+        .await
+        .expect_err("start-up must fail")
+        .to_string()
 }
 
 #[test]
 fn config_rejects_unknown_keys_and_bad_values() {
     let base = Path::new(".");
-    let error = Config::load_from_str("[server]\nlisen = \"127.0.0.1:1\"\n", base).unwrap_err().to_string();
+    let error = Config::load_from_str("[server]\nlisen = \"127.0.0.1:1\"\n", base)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("unknown field `lisen`"), "{error}");
-    let error = Config::load_from_str("[server]\nlisten = \"localhost\"\n", base).unwrap_err().to_string();
+    let error = Config::load_from_str("[server]\nlisten = \"localhost\"\n", base)
+        .unwrap_err()
+        .to_string();
     assert!(error.contains("server.listen = 'localhost'"), "{error}");
     let error = Config::load_from_str("[[tables]]\nname = \"Bad Name\"\nlocation = \"x\"\n", base)
         .unwrap_err()
@@ -54,9 +78,12 @@ fn config_rejects_unknown_keys_and_bad_values() {
         .unwrap_err()
         .to_string();
     assert!(error.contains("scheme 'ftp' is not supported"), "{error}");
-    let error = Config::load_from_str("[[tables]]\nname = \"t\"\nlocation = \"x\"\nformat = \"csv\"\n", base)
-        .unwrap_err()
-        .to_string();
+    let error = Config::load_from_str(
+        "[[tables]]\nname = \"t\"\nlocation = \"x\"\nformat = \"csv\"\n",
+        base,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(error.contains("format 'csv' is not supported"), "{error}");
 }
 
@@ -72,7 +99,10 @@ fn config_resolves_defaults_sizes_and_locations() {
     assert_eq!(config.server.listen, "127.0.0.1:5433".parse().unwrap());
     assert_eq!(config.engine.memory_limit, 512 << 20);
     assert_eq!(config.engine.refresh_interval, Duration::from_secs(5));
-    assert_eq!(config.tables[0].location.as_str(), "file:///srv/custlake/lake/orders/");
+    assert_eq!(
+        config.tables[0].location.as_str(),
+        "file:///srv/custlake/lake/orders/"
+    );
     assert_eq!(config.tables[1].location.as_str(), "s3://bucket/path/");
     assert_eq!("4GiB".parse::<ByteSize>().unwrap(), ByteSize(4 << 30));
     assert_eq!("1.5k".parse::<ByteSize>().unwrap(), ByteSize(1500));
@@ -84,18 +114,30 @@ async fn start_up_errors_name_the_table_and_the_reason() {
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path();
 
-    let error = build_error("[[tables]]\nname = \"ghost\"\nlocation = \"missing/\"\n", base).await;
+    let error = build_error(
+        "[[tables]]\nname = \"ghost\"\nlocation = \"missing/\"\n",
+        base,
+    )
+    .await;
     assert!(error.starts_with("table 'ghost'"), "{error}");
     assert!(error.contains("location does not exist"), "{error}");
 
     std::fs::create_dir_all(base.join("empty")).unwrap();
-    let error = build_error("[[tables]]\nname = \"hollow\"\nlocation = \"empty\"\n", base).await;
+    let error = build_error(
+        "[[tables]]\nname = \"hollow\"\nlocation = \"empty\"\n",
+        base,
+    )
+    .await;
     assert!(error.starts_with("table 'hollow'"), "{error}");
     assert!(error.contains("no Parquet files found"), "{error}");
 
     std::fs::create_dir_all(base.join("csv")).unwrap();
     std::fs::write(base.join("csv/data.parquet"), "a,b\n1,2\n").unwrap();
-    let error = build_error("[[tables]]\nname = \"notparquet\"\nlocation = \"csv\"\n", base).await;
+    let error = build_error(
+        "[[tables]]\nname = \"notparquet\"\nlocation = \"csv\"\n",
+        base,
+    )
+    .await;
     assert!(error.starts_with("table 'notparquet'"), "{error}");
     assert!(error.contains("cannot read as Parquet"), "{error}");
 
@@ -103,7 +145,10 @@ async fn start_up_errors_name_the_table_and_the_reason() {
     assert_eq!(custlake::lakegen::TABLE_NAMES, custlake::engine::CRM_TABLES);
     // A table with a CRM name must fit the CRM schema…
     let customers = lake().dir.join("customers");
-    let toml = format!("[[tables]]\nname = \"orders\"\nlocation = \"{}\"\n", customers.display());
+    let toml = format!(
+        "[[tables]]\nname = \"orders\"\nlocation = \"{}\"\n",
+        customers.display()
+    );
     let error = build_error(&toml, base).await;
     assert!(error.starts_with("table 'orders'"), "{error}");
     assert!(error.contains("column 'order_id' is missing"), "{error}");
@@ -111,7 +156,10 @@ async fn start_up_errors_name_the_table_and_the_reason() {
     // …unless told not to check.
     let config = Config::load_from_str(&format!("{toml}check_schema = false\n"), base).unwrap();
     let engine = Engine::build(&config).await.unwrap();
-    assert_eq!(scalar_i64(&engine, "SELECT count(*) FROM orders").await, crate::common::LAKE_CUSTOMERS as i64);
+    assert_eq!(
+        scalar_i64(&engine, "SELECT count(*) FROM orders").await,
+        crate::common::LAKE_CUSTOMERS as i64
+    );
 }
 
 #[tokio::test]
@@ -135,13 +183,29 @@ async fn a_lake_without_crm_tables_serves_what_it_has() {
 #[tokio::test]
 async fn hive_partitions_become_columns() {
     let dir = tempfile::tempdir().unwrap();
-    write_parquet(&dir.path().join("sales/region=North/part-0.parquet"), &[1, 2]);
+    write_parquet(
+        &dir.path().join("sales/region=North/part-0.parquet"),
+        &[1, 2],
+    );
     write_parquet(&dir.path().join("sales/region=South/part-0.parquet"), &[30]);
-    let config = Config::load_from_str("[[tables]]\nname = \"sales\"\nlocation = \"sales\"\n", dir.path()).unwrap();
+    let config = Config::load_from_str(
+        "[[tables]]\nname = \"sales\"\nlocation = \"sales\"\n",
+        dir.path(),
+    )
+    .unwrap();
     let engine = Engine::build(&config).await.unwrap();
-    assert_eq!(engine.tables()[0].partition_columns, vec!["region".to_string()]);
-    assert_eq!(scalar_i64(&engine, "SELECT sum(x) FROM sales WHERE region = 'South'").await, 30);
-    assert_eq!(scalar_i64(&engine, "SELECT sum(x) FROM sales WHERE region = 'North'").await, 3);
+    assert_eq!(
+        engine.tables()[0].partition_columns,
+        vec!["region".to_string()]
+    );
+    assert_eq!(
+        scalar_i64(&engine, "SELECT sum(x) FROM sales WHERE region = 'South'").await,
+        30
+    );
+    assert_eq!(
+        scalar_i64(&engine, "SELECT sum(x) FROM sales WHERE region = 'North'").await,
+        3
+    );
 }
 
 #[tokio::test]
@@ -170,26 +234,40 @@ struct LocalS3 {
 
 impl LocalS3 {
     fn start() -> LocalS3 {
-        let program = std::env::var("CUSTLAKE_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let program =
+            std::env::var("CUSTLAKE_MOTO_SERVER").unwrap_or_else(|_| "moto_server".into());
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = std::process::Command::new(&program)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {program} (run tests/run.sh, which installs moto): {e}"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start {program} (run tests/run.sh, which installs moto): {e}")
+            });
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "moto_server did not start");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto_server did not start"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
-        LocalS3 { child, endpoint: format!("http://127.0.0.1:{port}") }
+        LocalS3 {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
     }
 
     /// Creates a bucket (moto accepts unsigned requests).
     fn create_bucket(&self, bucket: &str) {
         use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(self.endpoint.trim_start_matches("http://")).unwrap();
+        let mut stream =
+            std::net::TcpStream::connect(self.endpoint.trim_start_matches("http://")).unwrap();
         write!(stream, "PUT /{bucket} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).unwrap();
@@ -216,15 +294,22 @@ async fn tables_on_s3_with_options_from_the_config() {
         ("aws_secret_access_key", "test"),
         ("aws_region", "us-east-1"),
     ];
-    let (store, _) = object_store::parse_url_opts(&url::Url::parse("s3://lake/").unwrap(), options).unwrap();
+    let (store, _) =
+        object_store::parse_url_opts(&url::Url::parse("s3://lake/").unwrap(), options).unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (name, values) in [("a.parquet", vec![1i64, 2, 3]), ("b.parquet", vec![40])] {
         let local = dir.path().join(name);
         write_parquet(&local, &values);
         let path = object_store::path::Path::from(format!("events/{name}"));
-        store.put(&path, std::fs::read(&local).unwrap().into()).await.unwrap();
+        store
+            .put(&path, std::fs::read(&local).unwrap().into())
+            .await
+            .unwrap();
     }
-    let option_lines: String = options.iter().map(|(k, v)| format!("{k} = \"{v}\", ")).collect();
+    let option_lines: String = options
+        .iter()
+        .map(|(k, v)| format!("{k} = \"{v}\", "))
+        .collect();
     let toml = format!(
         "[[tables]]\nname = \"events\"\nlocation = \"s3://lake/events/\"\n\
          [[object_stores]]\nurl = \"s3://lake\"\noptions = {{ {} }}\n",
@@ -238,6 +323,9 @@ async fn tables_on_s3_with_options_from_the_config() {
     // A location in the bucket that holds nothing is reported at start-up.
     let toml = toml.replace("s3://lake/events/", "s3://lake/nothing/");
     let error = build_error(&toml, dir.path()).await;
-    assert!(error.starts_with("table 'events' (s3://lake/nothing/)"), "{error}");
+    assert!(
+        error.starts_with("table 'events' (s3://lake/nothing/)"),
+        "{error}"
+    );
     assert!(error.contains("no Parquet files found"), "{error}");
 }

@@ -5,7 +5,8 @@
 //! - `lake`: config and table registration, start-up errors, refresh of new files;
 //! - `params`: bind parameters decoded from text and binary format;
 //! - `lakegen`: the demo-lake generator;
-//! - `encode`: Arrow → Postgres text and binary encodings.
+//! - `encode`: Arrow → Postgres text and binary encodings;
+//! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB).
 
 mod cli;
 mod common;
@@ -13,4 +14,5 @@ mod encode;
 mod lake;
 mod lakegen;
 mod params;
+mod reference;
 mod wire;

@@ -16,21 +16,52 @@ fn text(value: &str, pg: Type, target: DataType) -> ScalarValue {
 
 #[test]
 fn text_parameters_of_every_type() {
-    assert_eq!(text("t", Type::BOOL, DataType::Boolean), ScalarValue::Boolean(Some(true)));
-    assert_eq!(text("off", Type::BOOL, DataType::Boolean), ScalarValue::Boolean(Some(false)));
-    assert_eq!(text("-32768", Type::INT2, DataType::Int16), ScalarValue::Int16(Some(-32768)));
-    assert_eq!(text("2147483647", Type::INT4, DataType::Int32), ScalarValue::Int32(Some(i32::MAX)));
-    assert_eq!(text("-9007199254740993", Type::INT8, DataType::Int64), ScalarValue::Int64(Some(-9_007_199_254_740_993)));
-    assert_eq!(text("1.5", Type::FLOAT4, DataType::Float32), ScalarValue::Float32(Some(1.5)));
-    assert_eq!(text("-2.5e-3", Type::FLOAT8, DataType::Float64), ScalarValue::Float64(Some(-0.0025)));
+    assert_eq!(
+        text("t", Type::BOOL, DataType::Boolean),
+        ScalarValue::Boolean(Some(true))
+    );
+    assert_eq!(
+        text("off", Type::BOOL, DataType::Boolean),
+        ScalarValue::Boolean(Some(false))
+    );
+    assert_eq!(
+        text("-32768", Type::INT2, DataType::Int16),
+        ScalarValue::Int16(Some(-32768))
+    );
+    assert_eq!(
+        text("2147483647", Type::INT4, DataType::Int32),
+        ScalarValue::Int32(Some(i32::MAX))
+    );
+    assert_eq!(
+        text("-9007199254740993", Type::INT8, DataType::Int64),
+        ScalarValue::Int64(Some(-9_007_199_254_740_993))
+    );
+    assert_eq!(
+        text("1.5", Type::FLOAT4, DataType::Float32),
+        ScalarValue::Float32(Some(1.5))
+    );
+    assert_eq!(
+        text("-2.5e-3", Type::FLOAT8, DataType::Float64),
+        ScalarValue::Float64(Some(-0.0025))
+    );
     assert_eq!(
         text("-12345.67", Type::NUMERIC, DataType::Decimal128(12, 2)),
         ScalarValue::Decimal128(Some(-1_234_567), 12, 2)
     );
-    assert_eq!(text("héllo", Type::TEXT, DataType::Utf8), ScalarValue::Utf8(Some("héllo".into())));
-    assert_eq!(text("2024-02-29", Type::DATE, DataType::Date32), ScalarValue::Date32(Some(19_782)));
     assert_eq!(
-        text("2024-02-29 13:14:15.5", Type::TIMESTAMP, DataType::Timestamp(TimeUnit::Microsecond, None)),
+        text("héllo", Type::TEXT, DataType::Utf8),
+        ScalarValue::Utf8(Some("héllo".into()))
+    );
+    assert_eq!(
+        text("2024-02-29", Type::DATE, DataType::Date32),
+        ScalarValue::Date32(Some(19_782))
+    );
+    assert_eq!(
+        text(
+            "2024-02-29 13:14:15.5",
+            Type::TIMESTAMP,
+            DataType::Timestamp(TimeUnit::Microsecond, None)
+        ),
         ScalarValue::TimestampMicrosecond(Some(1_709_212_455_500_000), None)
     );
     assert_eq!(
@@ -51,12 +82,26 @@ fn text_parameters_of_every_type() {
         ScalarValue::TimestampMicrosecond(Some(1_709_212_455_250_000), Some("+00:00".into()))
     );
     assert_eq!(
-        text("1 day 2 hours", Type::INTERVAL, DataType::Interval(IntervalUnit::MonthDayNano)),
-        ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(0, 1, 2 * 3_600_000_000_000)))
+        text(
+            "1 day 2 hours",
+            Type::INTERVAL,
+            DataType::Interval(IntervalUnit::MonthDayNano)
+        ),
+        ScalarValue::IntervalMonthDayNano(Some(IntervalMonthDayNano::new(
+            0,
+            1,
+            2 * 3_600_000_000_000
+        )))
     );
-    assert_eq!(text("\\x01ff", Type::BYTEA, DataType::Binary), ScalarValue::Binary(Some(vec![1, 255])));
+    assert_eq!(
+        text("\\x01ff", Type::BYTEA, DataType::Binary),
+        ScalarValue::Binary(Some(vec![1, 255]))
+    );
     // An untyped (unknown) parameter compared with an integer column.
-    assert_eq!(text("42", Type::UNKNOWN, DataType::Int64), ScalarValue::Int64(Some(42)));
+    assert_eq!(
+        text("42", Type::UNKNOWN, DataType::Int64),
+        ScalarValue::Int64(Some(42))
+    );
 }
 
 #[test]
@@ -67,12 +112,33 @@ fn null_parameters_are_typed_nulls() {
 
 #[test]
 fn bad_parameters_are_data_errors() {
-    let error = decode(2, Some(b"abc"), &Type::INT4, FieldFormat::Text, &DataType::Int32).unwrap_err();
+    let error = decode(
+        2,
+        Some(b"abc"),
+        &Type::INT4,
+        FieldFormat::Text,
+        &DataType::Int32,
+    )
+    .unwrap_err();
     assert_eq!(error.code, "22P02");
     assert!(error.message.contains("$3"), "{}", error.message);
-    let error = decode(0, Some(&[1, 2, 3]), &Type::INT4, FieldFormat::Binary, &DataType::Int32).unwrap_err();
+    let error = decode(
+        0,
+        Some(&[1, 2, 3]),
+        &Type::INT4,
+        FieldFormat::Binary,
+        &DataType::Int32,
+    )
+    .unwrap_err();
     assert_eq!(error.code, "22P03");
-    let error = decode(0, Some(&[0xff, 0xfe]), &Type::TEXT, FieldFormat::Text, &DataType::Utf8).unwrap_err();
+    let error = decode(
+        0,
+        Some(&[0xff, 0xfe]),
+        &Type::TEXT,
+        FieldFormat::Text,
+        &DataType::Utf8,
+    )
+    .unwrap_err();
     assert_eq!(error.code, "22P02");
 }
 
@@ -92,18 +158,40 @@ fn numeric(weight: i16, sign: u16, dscale: i16, digits: &[i16]) -> Vec<u8> {
 #[test]
 fn binary_numeric_parameters() {
     let decimal = |bytes: Vec<u8>, p: u8, s: i8| {
-        decode(0, Some(&bytes), &Type::NUMERIC, FieldFormat::Binary, &DataType::Decimal128(p, s)).unwrap()
+        decode(
+            0,
+            Some(&bytes),
+            &Type::NUMERIC,
+            FieldFormat::Binary,
+            &DataType::Decimal128(p, s),
+        )
+        .unwrap()
     };
     // -12345.67 = -(1 2345 . 6700)
-    assert_eq!(decimal(numeric(1, 0x4000, 2, &[1, 2345, 6700]), 12, 2), ScalarValue::Decimal128(Some(-1_234_567), 12, 2));
+    assert_eq!(
+        decimal(numeric(1, 0x4000, 2, &[1, 2345, 6700]), 12, 2),
+        ScalarValue::Decimal128(Some(-1_234_567), 12, 2)
+    );
     // 0.0001 = weight -1, digit 1
-    assert_eq!(decimal(numeric(-1, 0, 4, &[1]), 10, 4), ScalarValue::Decimal128(Some(1), 10, 4));
+    assert_eq!(
+        decimal(numeric(-1, 0, 4, &[1]), 10, 4),
+        ScalarValue::Decimal128(Some(1), 10, 4)
+    );
     // 0.00000001 = weight -2, digit 1 (a leading zero group is implied)
-    assert_eq!(decimal(numeric(-2, 0, 8, &[1]), 10, 8), ScalarValue::Decimal128(Some(1), 10, 8));
+    assert_eq!(
+        decimal(numeric(-2, 0, 8, &[1]), 10, 8),
+        ScalarValue::Decimal128(Some(1), 10, 8)
+    );
     // 10000 = weight 1, digit 1 (trailing zero groups are implied)
-    assert_eq!(decimal(numeric(1, 0, 0, &[1]), 10, 0), ScalarValue::Decimal128(Some(10_000), 10, 0));
+    assert_eq!(
+        decimal(numeric(1, 0, 0, &[1]), 10, 0),
+        ScalarValue::Decimal128(Some(10_000), 10, 0)
+    );
     // zero
-    assert_eq!(decimal(numeric(0, 0, 2, &[]), 10, 2), ScalarValue::Decimal128(Some(0), 10, 2));
+    assert_eq!(
+        decimal(numeric(0, 0, 2, &[]), 10, 2),
+        ScalarValue::Decimal128(Some(0), 10, 2)
+    );
 }
 
 #[test]
@@ -119,14 +207,32 @@ fn binary_array_parameters() {
     bytes.extend(8i32.to_be_bytes());
     bytes.extend((-1i64).to_be_bytes());
     let target = DataType::List(Arc::new(Field::new_list_field(DataType::Int64, true)));
-    let value = decode(0, Some(&bytes), &Type::INT8_ARRAY, FieldFormat::Binary, &target).unwrap();
+    let value = decode(
+        0,
+        Some(&bytes),
+        &Type::INT8_ARRAY,
+        FieldFormat::Binary,
+        &target,
+    )
+    .unwrap();
     let expected = ScalarValue::List(ScalarValue::new_list(
-        &[ScalarValue::Int64(Some(5)), ScalarValue::Int64(None), ScalarValue::Int64(Some(-1))],
+        &[
+            ScalarValue::Int64(Some(5)),
+            ScalarValue::Int64(None),
+            ScalarValue::Int64(Some(-1)),
+        ],
         &DataType::Int64,
         true,
     ));
     assert_eq!(value, expected);
     // Truncated input is an error, not a panic.
-    let error = decode(0, Some(&bytes[..bytes.len() - 3]), &Type::INT8_ARRAY, FieldFormat::Binary, &target).unwrap_err();
+    let error = decode(
+        0,
+        Some(&bytes[..bytes.len() - 3]),
+        &Type::INT8_ARRAY,
+        FieldFormat::Binary,
+        &target,
+    )
+    .unwrap_err();
     assert_eq!(error.code, "22P03");
 }

@@ -30,9 +30,11 @@ async fn simple_rows(client: &tokio_postgres::Client, sql: &str) -> Vec<Vec<Opti
         .unwrap_or_else(|e| panic!("{sql}: {e:?}"))
         .into_iter()
         .filter_map(|m| match m {
-            SimpleQueryMessage::Row(row) => {
-                Some((0..row.len()).map(|i| row.get(i).map(str::to_string)).collect())
-            }
+            SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).map(str::to_string))
+                    .collect(),
+            ),
             _ => None,
         })
         .collect()
@@ -71,7 +73,10 @@ async fn every_result_type_in_text_format() {
         "{\"a\":1,\"b\":\"x\"}",
     ];
     assert_eq!(rows.len(), 1);
-    let got: Vec<&str> = rows[0].iter().map(|v| v.as_deref().unwrap_or("<NULL>")).collect();
+    let got: Vec<&str> = rows[0]
+        .iter()
+        .map(|v| v.as_deref().unwrap_or("<NULL>"))
+        .collect();
     assert_eq!(got, expected);
 }
 
@@ -80,7 +85,11 @@ async fn every_result_type_in_binary_format() {
     let server = TestServer::start_on_lake().await;
     let client = server.connect().await;
     let statement = client.prepare(ALL_TYPES).await.unwrap();
-    let types: Vec<Type> = statement.columns().iter().map(|c| c.type_().clone()).collect();
+    let types: Vec<Type> = statement
+        .columns()
+        .iter()
+        .map(|c| c.type_().clone())
+        .collect();
     assert_eq!(
         types,
         vec![
@@ -109,16 +118,29 @@ async fn every_result_type_in_binary_format() {
     assert_eq!(row.get::<_, i64>(3), 9_007_199_254_740_993);
     assert_eq!(row.get::<_, f32>(4), 1.5);
     assert_eq!(row.get::<_, f64>(5), -2.25);
-    assert_eq!(row.get::<_, Decimal>(6), Decimal::from_str("-12345.67").unwrap());
+    assert_eq!(
+        row.get::<_, Decimal>(6),
+        Decimal::from_str("-12345.67").unwrap()
+    );
     assert_eq!(row.get::<_, String>(7), "héllo");
-    assert_eq!(row.get::<_, NaiveDate>(8), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+    assert_eq!(
+        row.get::<_, NaiveDate>(8),
+        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()
+    );
     assert_eq!(
         row.get::<_, NaiveDateTime>(9),
-        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_micro_opt(13, 14, 15, 123_456).unwrap()
+        NaiveDate::from_ymd_opt(2024, 2, 29)
+            .unwrap()
+            .and_hms_micro_opt(13, 14, 15, 123_456)
+            .unwrap()
     );
     assert_eq!(
         row.get::<_, DateTime<Utc>>(10),
-        NaiveDate::from_ymd_opt(2024, 2, 29).unwrap().and_hms_opt(13, 14, 15).unwrap().and_utc()
+        NaiveDate::from_ymd_opt(2024, 2, 29)
+            .unwrap()
+            .and_hms_opt(13, 14, 15)
+            .unwrap()
+            .and_utc()
     );
     // interval: microseconds (i64), days (i32), months (i32)
     let interval = row.get::<_, Raw>(11).0;
@@ -128,12 +150,18 @@ async fn every_result_type_in_binary_format() {
     expected_interval.extend(14i32.to_be_bytes());
     assert_eq!(interval, expected_interval);
     assert_eq!(row.get::<_, Vec<u8>>(12), vec![1u8, 2, 255]);
-    assert_eq!(row.get::<_, Vec<Option<i64>>>(13), vec![Some(1), Some(2), None]);
+    assert_eq!(
+        row.get::<_, Vec<Option<i64>>>(13),
+        vec![Some(1), Some(2), None]
+    );
     assert_eq!(
         row.get::<_, Vec<Option<String>>>(14),
         vec![Some("a".to_string()), None, Some("b c".to_string())]
     );
-    assert_eq!(row.get::<_, serde_json::Value>(15), serde_json::json!({"a": 1, "b": "x"}));
+    assert_eq!(
+        row.get::<_, serde_json::Value>(15),
+        serde_json::json!({"a": 1, "b": "x"})
+    );
 }
 
 #[tokio::test]
@@ -225,11 +253,17 @@ async fn parameters_of_every_type() {
     assert_eq!(row.get::<_, NaiveDateTime>(9), ts);
     assert_eq!(row.get::<_, DateTime<Utc>>(10), tstz);
     assert_eq!(row.get::<_, Vec<u8>>(11), bytes);
-    assert_eq!(row.get::<_, Vec<Option<i64>>>(12), vec![Some(3), Some(1), Some(2)]);
+    assert_eq!(
+        row.get::<_, Vec<Option<i64>>>(12),
+        vec![Some(3), Some(1), Some(2)]
+    );
 
     // NULL parameters come back as NULL of the declared type.
     let row = client
-        .query_one("SELECT $1::BIGINT IS NULL, $2::VARCHAR", &[&None::<i64>, &None::<String>])
+        .query_one(
+            "SELECT $1::BIGINT IS NULL, $2::VARCHAR",
+            &[&None::<i64>, &None::<String>],
+        )
         .await
         .unwrap();
     assert!(row.get::<_, bool>(0));
@@ -265,7 +299,10 @@ async fn parameters_typed_from_context_and_by_the_client() {
         assert_eq!(row.get::<_, i64>(0), expected, "customer {customer}");
     }
     // The client names the type; the server honours it.
-    let statement = client.prepare_typed("SELECT $1 AS v", &[Type::INT4]).await.unwrap();
+    let statement = client
+        .prepare_typed("SELECT $1 AS v", &[Type::INT4])
+        .await
+        .unwrap();
     assert_eq!(statement.params(), &[Type::INT4]);
     assert_eq!(statement.columns()[0].type_(), &Type::INT4);
     let row = client.query_one(&statement, &[&41i32]).await.unwrap();
@@ -281,14 +318,28 @@ async fn parameters_typed_from_context_and_by_the_client() {
 async fn queries_the_lake_over_both_protocols() {
     let server = TestServer::start_on_lake().await;
     let client = server.connect().await;
-    let rows = simple_rows(&client, "SELECT count(*), min(customer_id), max(customer_id) FROM customers").await;
+    let rows = simple_rows(
+        &client,
+        "SELECT count(*), min(customer_id), max(customer_id) FROM customers",
+    )
+    .await;
     assert_eq!(
         rows,
-        vec![vec![Some(LAKE_CUSTOMERS.to_string()), Some("1".into()), Some(LAKE_CUSTOMERS.to_string())]]
+        vec![vec![
+            Some(LAKE_CUSTOMERS.to_string()),
+            Some("1".into()),
+            Some(LAKE_CUSTOMERS.to_string())
+        ]]
     );
-    let row = client.query_one("SELECT count(*) FROM orders", &[]).await.unwrap();
+    let row = client
+        .query_one("SELECT count(*) FROM orders", &[])
+        .await
+        .unwrap();
     assert_eq!(row.get::<_, i64>(0) as u64, lake().summary.orders);
-    let row = client.query_one("SELECT count(*) FROM order_items", &[]).await.unwrap();
+    let row = client
+        .query_one("SELECT count(*) FROM order_items", &[])
+        .await
+        .unwrap();
     assert_eq!(row.get::<_, i64>(0) as u64, lake().summary.order_items);
     // Column types of a lake table as clients see them.
     let statement = client
@@ -296,32 +347,54 @@ async fn queries_the_lake_over_both_protocols() {
         .await
         .unwrap();
     let types: Vec<&Type> = statement.columns().iter().map(|c| c.type_()).collect();
-    assert_eq!(types, vec![&Type::INT8, &Type::TIMESTAMP, &Type::NUMERIC, &Type::TEXT]);
+    assert_eq!(
+        types,
+        vec![&Type::INT8, &Type::TIMESTAMP, &Type::NUMERIC, &Type::TEXT]
+    );
 }
 
 #[tokio::test]
 async fn empty_results_keep_their_columns() {
     let server = TestServer::start_on_lake().await;
     let client = server.connect().await;
-    let statement = client.prepare("SELECT customer_id, email FROM customers WHERE false").await.unwrap();
+    let statement = client
+        .prepare("SELECT customer_id, email FROM customers WHERE false")
+        .await
+        .unwrap();
     let names: Vec<&str> = statement.columns().iter().map(|c| c.name()).collect();
     assert_eq!(names, vec!["customer_id", "email"]);
     assert!(client.query(&statement, &[]).await.unwrap().is_empty());
-    let messages = client.simple_query("SELECT customer_id FROM customers WHERE false").await.unwrap();
+    let messages = client
+        .simple_query("SELECT customer_id FROM customers WHERE false")
+        .await
+        .unwrap();
     let columns: Vec<String> = messages
         .iter()
         .filter_map(|m| match m {
-            SimpleQueryMessage::RowDescription(columns) => {
-                Some(columns.iter().map(|c| c.name().to_string()).collect::<Vec<_>>())
-            }
+            SimpleQueryMessage::RowDescription(columns) => Some(
+                columns
+                    .iter()
+                    .map(|c| c.name().to_string())
+                    .collect::<Vec<_>>(),
+            ),
             _ => None,
         })
         .flatten()
         .collect();
     assert_eq!(columns, vec!["customer_id"]);
-    assert!(matches!(messages.last(), Some(SimpleQueryMessage::CommandComplete(0))));
+    assert!(matches!(
+        messages.last(),
+        Some(SimpleQueryMessage::CommandComplete(0))
+    ));
     // An empty query string is an empty query, not an error.
-    assert!(client.simple_query("").await.unwrap().iter().all(|m| !matches!(m, SimpleQueryMessage::Row(_))));
+    assert!(
+        client
+            .simple_query("")
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| !matches!(m, SimpleQueryMessage::Row(_)))
+    );
 }
 
 #[tokio::test]
@@ -330,11 +403,16 @@ async fn large_result_streams_through() {
     let client = server.connect().await;
     let n: i64 = 1_000_000;
     let stream = client
-        .query_raw(&format!("SELECT value FROM generate_series(1, {n})"), Vec::<i64>::new())
+        .query_raw(
+            &format!("SELECT value FROM generate_series(1, {n})"),
+            Vec::<i64>::new(),
+        )
         .await
         .unwrap();
     let (count, sum) = stream
-        .try_fold((0i64, 0i64), |(count, sum), row| async move { Ok((count + 1, sum + row.get::<_, i64>(0))) })
+        .try_fold((0i64, 0i64), |(count, sum), row| async move {
+            Ok((count + 1, sum + row.get::<_, i64>(0)))
+        })
         .await
         .unwrap();
     assert_eq!(count, n);
@@ -348,7 +426,10 @@ async fn execute_with_row_limit_suspends_the_portal() {
     let transaction = client.transaction().await.unwrap();
     // A billion rows: this only works if the server streams and suspends instead of
     // materialising the result.
-    let statement = transaction.prepare("SELECT value FROM generate_series(1, 1000000000)").await.unwrap();
+    let statement = transaction
+        .prepare("SELECT value FROM generate_series(1, 1000000000)")
+        .await
+        .unwrap();
     let portal = transaction.bind(&statement, &[]).await.unwrap();
     let first = transaction.query_portal(&portal, 1000).await.unwrap();
     let second = transaction.query_portal(&portal, 5).await.unwrap();
@@ -358,7 +439,14 @@ async fn execute_with_row_limit_suspends_the_portal() {
     assert_eq!(second, vec![1001, 1002, 1003, 1004, 1005]);
     transaction.commit().await.unwrap();
     // The connection is usable afterwards.
-    assert_eq!(client.query_one("SELECT 7::BIGINT", &[]).await.unwrap().get::<_, i64>(0), 7);
+    assert_eq!(
+        client
+            .query_one("SELECT 7::BIGINT", &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0),
+        7
+    );
 }
 
 #[tokio::test]
@@ -384,10 +472,23 @@ async fn errors_carry_sqlstate_and_the_connection_survives() {
         assert_eq!(row.get::<_, i32>(0), 1, "after {sql}");
     }
     // A bad parameter value is a data error, and the connection goes on.
-    let statement = client.prepare_typed("SELECT $1::INT", &[Type::TEXT]).await.unwrap();
-    let error = client.query(&statement, &[&"not a number"]).await.expect_err("bad int");
+    let statement = client
+        .prepare_typed("SELECT $1::INT", &[Type::TEXT])
+        .await
+        .unwrap();
+    let error = client
+        .query(&statement, &[&"not a number"])
+        .await
+        .expect_err("bad int");
     assert_eq!(sqlstate(&error), "22P02");
-    assert_eq!(client.query_one("SELECT 2::INT", &[]).await.unwrap().get::<_, i32>(0), 2);
+    assert_eq!(
+        client
+            .query_one("SELECT 2::INT", &[])
+            .await
+            .unwrap()
+            .get::<_, i32>(0),
+        2
+    );
 }
 
 #[tokio::test]
@@ -418,7 +519,10 @@ async fn settings_belong_to_the_connection() {
     let server = TestServer::start_on_lake().await;
     let first = server.connect().await;
     let second = server.connect().await;
-    first.simple_query("SET datafusion.execution.batch_size = 123").await.unwrap();
+    first
+        .simple_query("SET datafusion.execution.batch_size = 123")
+        .await
+        .unwrap();
     let mine = simple_rows(&first, "SHOW datafusion.execution.batch_size").await;
     let theirs = simple_rows(&second, "SHOW datafusion.execution.batch_size").await;
     assert_eq!(mine[0].last().cloned().flatten().as_deref(), Some("123"));
@@ -428,11 +532,24 @@ async fn settings_belong_to_the_connection() {
 #[tokio::test]
 async fn server_reports_a_postgres_shaped_version() {
     let server = TestServer::start_on_lake().await;
-    let conn = format!("host={} port={} user=someone dbname=custlake", server.addr.ip(), server.addr.port());
-    let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls).await.unwrap();
+    let conn = format!(
+        "host={} port={} user=someone dbname=custlake",
+        server.addr.ip(),
+        server.addr.port()
+    );
+    let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
+        .await
+        .unwrap();
     let handle = tokio::spawn(connection);
     // Any user name is accepted while no users are configured (loopback only).
-    assert_eq!(client.query_one("SELECT 1::INT", &[]).await.unwrap().get::<_, i32>(0), 1);
+    assert_eq!(
+        client
+            .query_one("SELECT 1::INT", &[])
+            .await
+            .unwrap()
+            .get::<_, i32>(0),
+        1
+    );
     drop(client);
     handle.await.unwrap().unwrap();
     assert!(custlake::server::SERVER_VERSION.starts_with("16."));
@@ -443,15 +560,24 @@ async fn graceful_shutdown_lets_a_running_statement_finish() {
     let server = TestServer::start_on_lake().await;
     let mut client = server.connect().await;
     let transaction = client.transaction().await.unwrap();
-    let statement = transaction.prepare("SELECT value FROM generate_series(1, 100)").await.unwrap();
+    let statement = transaction
+        .prepare("SELECT value FROM generate_series(1, 100)")
+        .await
+        .unwrap();
     let portal = transaction.bind(&statement, &[]).await.unwrap();
     // The statement is now running (suspended after 10 rows) when shutdown is requested.
     let head = transaction.query_portal(&portal, 10).await.unwrap();
     assert_eq!(head.len(), 10);
     let stopping = tokio::spawn(server.stop());
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert!(!stopping.is_finished(), "the server waits for the running statement");
-    let rest = transaction.query_portal(&portal, 0).await.expect("rows keep flowing during the grace period");
+    assert!(
+        !stopping.is_finished(),
+        "the server waits for the running statement"
+    );
+    let rest = transaction
+        .query_portal(&portal, 0)
+        .await
+        .expect("rows keep flowing during the grace period");
     let rest: Vec<i64> = rest.iter().map(|r| r.get(0)).collect();
     assert_eq!(rest, (11..=100).collect::<Vec<_>>());
     drop(transaction);
@@ -467,12 +593,21 @@ async fn shutdown_cancels_what_outlives_the_grace_period() {
     let server = TestServer::start_on_lake().await;
     let mut client = server.connect().await;
     let transaction = client.transaction().await.unwrap();
-    let statement = transaction.prepare("SELECT value FROM generate_series(1, 1000000000)").await.unwrap();
+    let statement = transaction
+        .prepare("SELECT value FROM generate_series(1, 1000000000)")
+        .await
+        .unwrap();
     let portal = transaction.bind(&statement, &[]).await.unwrap();
-    assert_eq!(transaction.query_portal(&portal, 10).await.unwrap().len(), 10);
+    assert_eq!(
+        transaction.query_portal(&portal, 10).await.unwrap().len(),
+        10
+    );
     let stopping = tokio::spawn(server.stop());
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    let error = transaction.query_portal(&portal, 10).await.expect_err("cancelled by shutdown");
+    let error = transaction
+        .query_portal(&portal, 10)
+        .await
+        .expect_err("cancelled by shutdown");
     assert_eq!(sqlstate(&error), "57P01");
     tokio::time::timeout(std::time::Duration::from_secs(10), stopping)
         .await
@@ -492,7 +627,10 @@ async fn exhausting_the_memory_pool_is_53200_and_the_connection_survives() {
         .await
         .expect_err("the pool is too small");
     assert_eq!(sqlstate(&error), "53200");
-    let row = client.query_one("SELECT count(*) FROM customers", &[]).await.unwrap();
+    let row = client
+        .query_one("SELECT count(*) FROM customers", &[])
+        .await
+        .unwrap();
     assert_eq!(row.get::<_, i64>(0), LAKE_CUSTOMERS as i64);
 }
 
@@ -520,11 +658,17 @@ async fn raw_startup(addr: std::net::SocketAddr) -> (i32, Vec<(String, String)>)
         match kind {
             b'K' => pid = Some(i32::from_be_bytes(payload[0..4].try_into().unwrap())),
             b'S' => {
-                let mut parts = payload.split(|b| *b == 0).map(|p| String::from_utf8_lossy(p).to_string());
+                let mut parts = payload
+                    .split(|b| *b == 0)
+                    .map(|p| String::from_utf8_lossy(p).to_string());
                 parameters.push((parts.next().unwrap(), parts.next().unwrap()));
             }
             b'Z' => break,
-            b'R' => assert_eq!(payload, 0i32.to_be_bytes(), "AuthenticationOk without a password"),
+            b'R' => assert_eq!(
+                payload,
+                0i32.to_be_bytes(),
+                "AuthenticationOk without a password"
+            ),
             other => panic!("unexpected message {:?} during startup", other as char),
         }
     }
@@ -537,8 +681,16 @@ async fn startup_sends_distinct_backend_pids_and_postgres_parameters() {
     let (first, parameters) = raw_startup(server.addr).await;
     let (second, _) = raw_startup(server.addr).await;
     assert_ne!(first, second);
-    let get = |name: &str| parameters.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    assert_eq!(get("server_version"), Some(custlake::server::SERVER_VERSION));
+    let get = |name: &str| {
+        parameters
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(
+        get("server_version"),
+        Some(custlake::server::SERVER_VERSION)
+    );
     assert_eq!(get("server_encoding"), Some("UTF8"));
     assert_eq!(get("client_encoding"), Some("UTF8"));
     assert_eq!(get("DateStyle"), Some("ISO, MDY"));
@@ -552,15 +704,32 @@ async fn the_as_of_date_is_a_setting_of_the_connection() {
     let server = TestServer::start_on_lake().await;
     let first = server.connect().await;
     let second = server.connect().await;
-    first.simple_query("SET custlake.as_of = '2024-06-30'").await.unwrap();
+    first
+        .simple_query("SET custlake.as_of = '2024-06-30'")
+        .await
+        .unwrap();
     let mine: NaiveDate = first.query_one("SELECT as_of()", &[]).await.unwrap().get(0);
     assert_eq!(mine, NaiveDate::from_ymd_opt(2024, 6, 30).unwrap());
-    let theirs: NaiveDate = second.query_one("SELECT as_of()", &[]).await.unwrap().get(0);
-    let today: NaiveDate = second.query_one("SELECT current_date", &[]).await.unwrap().get(0);
+    let theirs: NaiveDate = second
+        .query_one("SELECT as_of()", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let today: NaiveDate = second
+        .query_one("SELECT current_date", &[])
+        .await
+        .unwrap()
+        .get(0);
     assert_eq!(theirs, today);
-    let error = first.simple_query("SET custlake.as_of = '2024-13-01'").await.expect_err("not a date");
+    let error = first
+        .simple_query("SET custlake.as_of = '2024-13-01'")
+        .await
+        .expect_err("not a date");
     assert_eq!(sqlstate(&error), "22023");
-    let error = first.simple_query("SET custlake.as_at = '2024-01-01'").await.expect_err("no such setting");
+    let error = first
+        .simple_query("SET custlake.as_at = '2024-01-01'")
+        .await
+        .expect_err("no such setting");
     assert_eq!(sqlstate(&error), "42704");
     // The refused values left the setting as it was.
     let still: NaiveDate = first.query_one("SELECT as_of()", &[]).await.unwrap().get(0);

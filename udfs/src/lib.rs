@@ -27,6 +27,7 @@
 //! | [`next_purchase_due(order_ts)`](next_purchase_due::NextPurchaseDue) | aggregate | DATE: last purchase + median gap |
 //! | [`repurchase_reminder_date(due, type)`](repurchase_reminder::RepurchaseReminderDate) | scalar | DATE: due − lead time |
 //! | [`nps(score)`](nps::Nps) | aggregate | DOUBLE: Net Promoter Score of 0–10 answers, −100…100 |
+//! | [`rfm(source [, as_of])`](rfm_table) | table | the per-customer RFM table: values, scores, segment |
 //!
 //! [`args`] holds what they share: argument coercion (dates, text, numbers) and calendar
 //! arithmetic. Time is counted in whole days throughout — a timestamp stands for its UTC date
@@ -47,12 +48,14 @@ pub mod repurchase_reminder;
 pub mod rfm_bucket;
 pub mod rfm_score;
 pub mod rfm_segment;
+pub mod rfm_table;
 pub mod value_activity;
 
 use std::sync::Arc;
 
+use datafusion::catalog::TableFunctionImpl;
 use datafusion::common::Result;
-use datafusion::execution::FunctionRegistry;
+use datafusion::execution::{FunctionRegistry, SessionState};
 use datafusion::logical_expr::{AggregateUDF, DocSection, ScalarUDF, WindowUDF};
 
 pub use options::CustlakeOptions;
@@ -93,21 +96,30 @@ pub fn window_functions() -> Vec<Arc<WindowUDF>> {
     vec![Arc::new(WindowUDF::from(rfm_score::RfmScore::new()))]
 }
 
-/// Registers every function of this crate with a DataFusion registry (a `SessionState` or a
-/// `SessionContext`). Registering twice replaces the earlier registration.
+/// Table functions of this crate, with the names they are called by. (DataFusion does not
+/// attach documentation to table functions; `rfm` is documented in [`rfm_table`].)
+pub fn table_functions() -> Vec<(&'static str, Arc<dyn TableFunctionImpl>)> {
+    vec![("rfm", Arc::new(rfm_table::RfmFunction))]
+}
+
+/// Registers every function of this crate with a DataFusion session state (before a
+/// `SessionContext` is made from it). Registering twice replaces the earlier registration.
 ///
 /// `as_of()` reads [`CustlakeOptions`] from the session; without that extension it is
 /// simply the current date, and `SET custlake.as_of` fails with "Could not find config
 /// namespace".
-pub fn register_all(registry: &mut dyn FunctionRegistry) -> Result<()> {
+pub fn register_all(state: &mut SessionState) -> Result<()> {
     for function in scalar_functions() {
-        registry.register_udf(function)?;
+        state.register_udf(function)?;
     }
     for function in aggregate_functions() {
-        registry.register_udaf(function)?;
+        state.register_udaf(function)?;
     }
     for function in window_functions() {
-        registry.register_udwf(function)?;
+        state.register_udwf(function)?;
+    }
+    for (name, function) in table_functions() {
+        state.register_udtf(name, function);
     }
     Ok(())
 }

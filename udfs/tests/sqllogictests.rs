@@ -31,6 +31,7 @@ use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::datatypes::{DataType, Float16Type, Float32Type, Float64Type};
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::error::{DataFusionError, Result};
+use datafusion::execution::SessionStateBuilder;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use sqllogictest::{
     AsyncDB, ColumnType, DBOutput, Runner, default_normalizer, default_validator,
@@ -47,9 +48,14 @@ impl DataFusionDb {
         let config = SessionConfig::new()
             .with_information_schema(true)
             .with_option_extension(CustlakeOptions::default());
-        let mut ctx = SessionContext::new_with_config(config);
-        custlake_udfs::register_all(&mut ctx)?;
-        Ok(Self { ctx })
+        let mut state = SessionStateBuilder::new()
+            .with_config(config)
+            .with_default_features()
+            .build();
+        custlake_udfs::register_all(&mut state)?;
+        Ok(Self {
+            ctx: SessionContext::new_with_state(state),
+        })
     }
 }
 
