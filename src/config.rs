@@ -126,11 +126,13 @@ impl std::str::FromStr for ByteSize {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let s = s.trim();
-        let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(s.len());
         let (number, unit) = s.split_at(split);
-        let number: f64 = number
-            .parse()
-            .map_err(|_| format!("'{s}' is not a size (examples: 1073741824, \"512MiB\", \"4GiB\")"))?;
+        let number: f64 = number.parse().map_err(|_| {
+            format!("'{s}' is not a size (examples: 1073741824, \"512MiB\", \"4GiB\")")
+        })?;
         let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
             "" | "b" => 1,
             "k" | "kb" => 1_000,
@@ -250,7 +252,11 @@ impl RawConfig {
         };
 
         let defaults = EngineConfig::default();
-        let memory_limit = self.engine.memory_limit.map(|b| b.0).unwrap_or(defaults.memory_limit);
+        let memory_limit = self
+            .engine
+            .memory_limit
+            .map(|b| b.0)
+            .unwrap_or(defaults.memory_limit);
         if memory_limit < (16 << 20) {
             return Err(ConfigError::Invalid(format!(
                 "engine.memory_limit = {memory_limit} bytes is too small (at least 16MiB)"
@@ -284,9 +290,16 @@ impl RawConfig {
                 )));
             }
             if !seen.insert(name.clone()) {
-                return Err(ConfigError::Invalid(format!("table '{name}' is configured twice")));
+                return Err(ConfigError::Invalid(format!(
+                    "table '{name}' is configured twice"
+                )));
             }
-            let format = match raw.format.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            let format = match raw
+                .format
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
                 None | Some("parquet") => TableFormat::Parquet,
                 Some(other) => {
                     return Err(ConfigError::Invalid(format!(
@@ -309,17 +322,28 @@ impl RawConfig {
             let url = Url::parse(&raw.url).map_err(|e| {
                 ConfigError::Invalid(format!("object_stores url '{}': {e}", raw.url))
             })?;
-            if !matches!(url.scheme(), "s3" | "s3a" | "gs" | "az" | "abfs" | "abfss" | "http" | "https") {
+            if !matches!(
+                url.scheme(),
+                "s3" | "s3a" | "gs" | "az" | "abfs" | "abfss" | "http" | "https"
+            ) {
                 return Err(ConfigError::Invalid(format!(
                     "object_stores url '{}': scheme '{}' needs no configuration (use s3, gs, az, http or https)",
                     raw.url,
                     url.scheme()
                 )));
             }
-            object_stores.push(ObjectStoreConfig { url, options: raw.options });
+            object_stores.push(ObjectStoreConfig {
+                url,
+                options: raw.options,
+            });
         }
 
-        Ok(Config { server, engine, tables, object_stores })
+        Ok(Config {
+            server,
+            engine,
+            tables,
+            object_stores,
+        })
     }
 }
 
@@ -330,7 +354,11 @@ fn is_identifier(name: &str) -> bool {
 }
 
 fn absolute(base_dir: &Path, path: &Path) -> PathBuf {
-    if path.is_absolute() { path.to_path_buf() } else { base_dir.join(path) }
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base_dir.join(path)
+    }
 }
 
 /// Turns a configured location into a URL. Local paths (plain or `file://`) are made absolute;
@@ -341,9 +369,11 @@ fn resolve_location(base_dir: &Path, location: &str) -> Result<Url, String> {
     if location.is_empty() {
         return Err("location is empty".into());
     }
-    let has_scheme = location
-        .split_once("://")
-        .is_some_and(|(scheme, _)| scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+'));
+    let has_scheme = location.split_once("://").is_some_and(|(scheme, _)| {
+        scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '+')
+    });
     if has_scheme && !location.starts_with("file://") {
         let url = Url::parse(location).map_err(|e| format!("location '{location}': {e}"))?;
         return match url.scheme() {
@@ -357,6 +387,10 @@ fn resolve_location(base_dir: &Path, location: &str) -> Result<Url, String> {
     let path = absolute(base_dir, Path::new(path_text));
     let path = std::path::absolute(&path).map_err(|e| format!("location '{location}': {e}"))?;
     let is_dir = path_text.ends_with('/') || path.is_dir();
-    let url = if is_dir { Url::from_directory_path(&path) } else { Url::from_file_path(&path) };
+    let url = if is_dir {
+        Url::from_directory_path(&path)
+    } else {
+        Url::from_file_path(&path)
+    };
     url.map_err(|_| format!("location '{location}' is not a valid path"))
 }

@@ -6,8 +6,8 @@
 //! case is decided by the error's variant.
 
 use datafusion::arrow::error::ArrowError;
-use datafusion::error::DataFusionError;
 use datafusion::common::SchemaError;
+use datafusion::error::DataFusionError;
 
 /// The SQLSTATE codes custlake answers with (PostgreSQL Appendix A).
 pub mod sqlstate {
@@ -51,7 +51,11 @@ pub struct SqlError {
 
 impl SqlError {
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        SqlError { code, message: message.into(), hint: None }
+        SqlError {
+            code,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -78,7 +82,11 @@ impl From<DataFusionError> for SqlError {
         // DataFusion prefixes messages with its variant ("Error during planning: …");
         // clients want the message itself.
         let message = innermost_message(&error);
-        SqlError { code, message, hint: None }
+        SqlError {
+            code,
+            message,
+            hint: None,
+        }
     }
 }
 
@@ -96,7 +104,10 @@ fn innermost_message(error: &DataFusionError) -> String {
         | DataFusionError::Configuration(m)
         | DataFusionError::ResourcesExhausted(m) => m.clone(),
         DataFusionError::Internal(m) => format!("internal error: {m}"),
-        DataFusionError::SQL(e, _) => e.to_string().trim_start_matches("sql parser error: ").to_string(),
+        DataFusionError::SQL(e, _) => e
+            .to_string()
+            .trim_start_matches("sql parser error: ")
+            .to_string(),
         DataFusionError::ArrowError(e, _) => arrow_message(e),
         DataFusionError::External(e) => match e.downcast_ref::<DataFusionError>() {
             Some(inner) => innermost_message(inner),
@@ -124,9 +135,13 @@ fn arrow_message(e: &ArrowError) -> String {
 pub fn classify(error: &DataFusionError) -> &'static str {
     use sqlstate::*;
     match error {
-        DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => classify(inner),
+        DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => {
+            classify(inner)
+        }
         DataFusionError::Shared(inner) => classify(inner),
-        DataFusionError::Collection(errors) => errors.first().map(classify).unwrap_or(INTERNAL_ERROR),
+        DataFusionError::Collection(errors) => {
+            errors.first().map(classify).unwrap_or(INTERNAL_ERROR)
+        }
         DataFusionError::External(e) => match e.downcast_ref::<DataFusionError>() {
             Some(inner) => classify(inner),
             None => match e.downcast_ref::<SqlError>() {

@@ -14,7 +14,11 @@ use crate::config::{Config, ConfigError};
 use crate::lakegen::{CONFIG_FILE_NAME, GenOptions};
 
 #[derive(Debug, Parser)]
-#[command(name = "custlake", version, about = "SQL analytics engine for customer data, served over the PostgreSQL wire protocol")]
+#[command(
+    name = "custlake",
+    version,
+    about = "SQL analytics engine for customer data, served over the PostgreSQL wire protocol"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -67,7 +71,8 @@ impl LakeArgs {
             );
             let mut options = GenOptions::new(dir.clone(), DEMO_CUSTOMERS);
             options.progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            crate::lakegen::generate(&options).map_err(|e| format!("cannot generate the demo lake: {e}"))?;
+            crate::lakegen::generate(&options)
+                .map_err(|e| format!("cannot generate the demo lake: {e}"))?;
         }
         load_lake_dir(&dir)
     }
@@ -86,7 +91,10 @@ fn load_lake_dir(dir: &Path) -> Result<Config, String> {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("custlake: cannot start the async runtime: {e}");

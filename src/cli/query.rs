@@ -19,7 +19,9 @@ pub struct QueryArgs {
 pub async fn run(args: QueryArgs) -> Result<(), String> {
     let config = args.lake.load()?;
     let engine = Engine::build(&config).await.map_err(|e| e.to_string())?;
-    let table = run_sql(&engine, &args.sql).await.map_err(|e| format!("ERROR: {e} (SQLSTATE {})", e.code))?;
+    let table = run_sql(&engine, &args.sql)
+        .await
+        .map_err(|e| format!("ERROR: {e} (SQLSTATE {})", e.code))?;
     println!("{table}");
     Ok(())
 }
@@ -29,8 +31,18 @@ pub async fn run_sql(engine: &Engine, sql: &str) -> Result<String, SqlError> {
     let ctx = engine.session();
     let plan = ctx.state().create_logical_plan(sql).await?;
     check_read_only(&plan)?;
-    let batches: Vec<_> = ctx.execute_logical_plan(plan).await?.execute_stream().await?.try_collect().await?;
+    let batches: Vec<_> = ctx
+        .execute_logical_plan(plan)
+        .await?
+        .execute_stream()
+        .await?
+        .try_collect()
+        .await?;
     let rows: usize = batches.iter().map(|b| b.num_rows()).sum();
-    let table = pretty_format_batches(&batches).map_err(datafusion::error::DataFusionError::from)?;
-    Ok(format!("{table}\n({rows} row{})", if rows == 1 { "" } else { "s" }))
+    let table =
+        pretty_format_batches(&batches).map_err(datafusion::error::DataFusionError::from)?;
+    Ok(format!(
+        "{table}\n({rows} row{})",
+        if rows == 1 { "" } else { "s" }
+    ))
 }

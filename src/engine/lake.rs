@@ -42,12 +42,19 @@ impl Kind {
         match (self, data_type) {
             (_, DataType::Dictionary(_, value)) => self.admits(value),
             (Kind::Integer, t) => t.is_integer(),
-            (Kind::Text, t) => matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View),
+            (Kind::Text, t) => {
+                matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+            }
             (Kind::Date, t) => matches!(t, DataType::Date32 | DataType::Date64),
             (Kind::Timestamp, t) => matches!(t, DataType::Timestamp(_, _)),
             (Kind::Decimal, t) => {
-                matches!(t, DataType::Decimal32(..) | DataType::Decimal64(..) | DataType::Decimal128(..) | DataType::Decimal256(..))
-                    || t.is_floating()
+                matches!(
+                    t,
+                    DataType::Decimal32(..)
+                        | DataType::Decimal64(..)
+                        | DataType::Decimal128(..)
+                        | DataType::Decimal256(..)
+                ) || t.is_floating()
             }
             (Kind::Bool, t) => matches!(t, DataType::Boolean),
         }
@@ -66,46 +73,88 @@ impl Kind {
 }
 
 /// The CRM schema contract: tables with these names must carry these columns (extra columns are fine).
-pub const CRM_TABLES: [&str; 6] =
-    ["customers", "orders", "order_items", "products", "interactions", "referrals"];
+pub const CRM_TABLES: [&str; 6] = [
+    "customers",
+    "orders",
+    "order_items",
+    "products",
+    "interactions",
+    "referrals",
+];
 
 fn crm_contract(table: &str) -> Option<&'static [(&'static str, Kind)]> {
     use Kind::*;
     Some(match table {
         "customers" => &[
-            ("customer_id", Integer), ("name", Text), ("email", Text), ("phone", Text),
-            ("gender", Text), ("birth_date", Date), ("region", Text), ("city", Text),
-            ("customer_type", Text), ("industry", Text), ("company_size", Text),
-            ("signup_date", Date), ("acquisition_channel", Text), ("preferred_channel", Text),
-            ("marketing_opt_in", Bool), ("referred_by", Integer),
+            ("customer_id", Integer),
+            ("name", Text),
+            ("email", Text),
+            ("phone", Text),
+            ("gender", Text),
+            ("birth_date", Date),
+            ("region", Text),
+            ("city", Text),
+            ("customer_type", Text),
+            ("industry", Text),
+            ("company_size", Text),
+            ("signup_date", Date),
+            ("acquisition_channel", Text),
+            ("preferred_channel", Text),
+            ("marketing_opt_in", Bool),
+            ("referred_by", Integer),
         ],
         "orders" => &[
-            ("order_id", Integer), ("customer_id", Integer), ("order_ts", Timestamp),
-            ("channel", Text), ("status", Text), ("amount", Decimal), ("discount", Decimal),
+            ("order_id", Integer),
+            ("customer_id", Integer),
+            ("order_ts", Timestamp),
+            ("channel", Text),
+            ("status", Text),
+            ("amount", Decimal),
+            ("discount", Decimal),
             ("currency", Text),
         ],
         "order_items" => &[
-            ("order_id", Integer), ("line_no", Integer), ("product_id", Integer),
-            ("category", Text), ("quantity", Integer), ("unit_price", Decimal),
+            ("order_id", Integer),
+            ("line_no", Integer),
+            ("product_id", Integer),
+            ("category", Text),
+            ("quantity", Integer),
+            ("unit_price", Decimal),
         ],
         "products" => &[
-            ("product_id", Integer), ("name", Text), ("category", Text), ("price", Decimal),
+            ("product_id", Integer),
+            ("name", Text),
+            ("category", Text),
+            ("price", Decimal),
         ],
         "interactions" => &[
-            ("interaction_id", Integer), ("customer_id", Integer), ("ts", Timestamp),
-            ("channel", Text), ("kind", Text), ("direction", Text), ("responded", Bool),
-            ("converted", Bool), ("complaint", Bool), ("nps_score", Integer), ("cost", Decimal),
+            ("interaction_id", Integer),
+            ("customer_id", Integer),
+            ("ts", Timestamp),
+            ("channel", Text),
+            ("kind", Text),
+            ("direction", Text),
+            ("responded", Bool),
+            ("converted", Bool),
+            ("complaint", Bool),
+            ("nps_score", Integer),
+            ("cost", Decimal),
         ],
         "referrals" => &[
-            ("referrer_id", Integer), ("referee_id", Integer), ("referred_at", Timestamp),
-            ("converted_at", Timestamp), ("reward", Decimal),
+            ("referrer_id", Integer),
+            ("referee_id", Integer),
+            ("referred_at", Timestamp),
+            ("converted_at", Timestamp),
+            ("reward", Decimal),
         ],
         _ => return None,
     })
 }
 
 fn check_contract(table: &str, schema: &Schema) -> Result<(), String> {
-    let Some(contract) = crm_contract(table) else { return Ok(()) };
+    let Some(contract) = crm_contract(table) else {
+        return Ok(());
+    };
     let mut problems = Vec::new();
     for (column, kind) in contract {
         match schema.field_with_name(column) {
@@ -130,7 +179,10 @@ fn check_contract(table: &str, schema: &Schema) -> Result<(), String> {
 
 /// Registers one object store per bucket/host that a table lives in. Options come from the
 /// usual environment variables (AWS_*, GOOGLE_*, AZURE_*) overlaid by `[[object_stores]]`.
-pub(super) fn register_object_stores(ctx: &SessionContext, config: &Config) -> Result<(), EngineError> {
+pub(super) fn register_object_stores(
+    ctx: &SessionContext,
+    config: &Config,
+) -> Result<(), EngineError> {
     let mut done: Vec<Url> = Vec::new();
     for table in &config.tables {
         if table.location.scheme() == "file" {
@@ -141,18 +193,30 @@ pub(super) fn register_object_stores(ctx: &SessionContext, config: &Config) -> R
             continue;
         }
         let mut options: Vec<(String, String)> = std::env::vars()
-            .filter(|(k, _)| ["AWS_", "GOOGLE_", "AZURE_"].iter().any(|p| k.starts_with(p)))
+            .filter(|(k, _)| {
+                ["AWS_", "GOOGLE_", "AZURE_"]
+                    .iter()
+                    .any(|p| k.starts_with(p))
+            })
             .map(|(k, v)| (k.to_ascii_lowercase(), v))
             .collect();
         for configured in &config.object_stores {
             if store_root(&configured.url) == root {
-                options.extend(configured.options.iter().map(|(k, v)| (k.clone(), v.clone())));
+                options.extend(
+                    configured
+                        .options
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone())),
+                );
             }
         }
-        let (store, _) = object_store::parse_url_opts(&root, options).map_err(|e| {
-            EngineError::ObjectStore { url: root.to_string(), reason: e.to_string() }
-        })?;
-        ctx.runtime_env().register_object_store(&root, Arc::from(store));
+        let (store, _) =
+            object_store::parse_url_opts(&root, options).map_err(|e| EngineError::ObjectStore {
+                url: root.to_string(),
+                reason: e.to_string(),
+            })?;
+        ctx.runtime_env()
+            .register_object_store(&root, Arc::from(store));
         done.push(root);
     }
     Ok(())
@@ -183,8 +247,12 @@ pub(super) async fn register_tables(
         if table.check_schema {
             check_contract(&table.name, &schema).map_err(fail)?;
         }
-        let partition_columns: Vec<String> =
-            listing.options().table_partition_cols.iter().map(|(name, _)| name.clone()).collect();
+        let partition_columns: Vec<String> = listing
+            .options()
+            .table_partition_cols
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect();
         ctx.register_table(table.name.as_str(), Arc::new(listing))
             .map_err(|e| fail(e.to_string()))?;
         log::info!(
@@ -261,11 +329,17 @@ async fn has_files(
     options: &ListingOptions,
 ) -> Result<bool, String> {
     use futures::TryStreamExt;
-    let store = state.runtime_env().object_store(url).map_err(|e| e.strip_backtrace())?;
+    let store = state
+        .runtime_env()
+        .object_store(url)
+        .map_err(|e| e.strip_backtrace())?;
     let mut files = url
         .list_all_files(state, store.as_ref(), &options.file_extension)
         .await
         .map_err(|e| format!("cannot list: {}", e.strip_backtrace()))?;
-    let first = files.try_next().await.map_err(|e| format!("cannot list: {}", e.strip_backtrace()))?;
+    let first = files
+        .try_next()
+        .await
+        .map_err(|e| format!("cannot list: {}", e.strip_backtrace()))?;
     Ok(first.is_some())
 }

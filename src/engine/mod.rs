@@ -53,14 +53,19 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("tables", &self.tables).finish()
+        f.debug_struct("Engine")
+            .field("tables", &self.tables)
+            .finish()
     }
 }
 
 impl Engine {
     pub async fn build(config: &Config) -> Result<Engine, EngineError> {
         let (state, tables) = build_state_with_tables(config).await?;
-        Ok(Engine { state, tables: Arc::new(tables) })
+        Ok(Engine {
+            state,
+            tables: Arc::new(tables),
+        })
     }
 
     /// A fresh session for one connection or one command: it shares the catalog, functions,

@@ -129,19 +129,28 @@ impl PgWireServerHandlers for Handlers {
         self.0.clone()
     }
     fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
-        Arc::new(pgwire::api::cancel::DefaultCancelHandler::new(self.0.connections.clone()))
+        Arc::new(pgwire::api::cancel::DefaultCancelHandler::new(
+            self.0.connections.clone(),
+        ))
     }
 }
 
 fn session_of<C: ClientInfo>(client: &C) -> PgWireResult<Arc<Session>> {
     client.session_extensions().get::<Session>().ok_or_else(|| {
-        to_pgwire(SqlError::new(sqlstate::PROTOCOL_VIOLATION, "query before the session was set up"))
+        to_pgwire(SqlError::new(
+            sqlstate::PROTOCOL_VIOLATION,
+            "query before the session was set up",
+        ))
     })
 }
 
 #[async_trait]
 impl StartupHandler for Backend {
-    async fn on_startup<C>(&self, client: &mut C, message: PgWireFrontendMessage) -> PgWireResult<()>
+    async fn on_startup<C>(
+        &self,
+        client: &mut C,
+        message: PgWireFrontendMessage,
+    ) -> PgWireResult<()>
     where
         C: ClientInfo + Sink<PgWireBackendMessage> + Unpin + Send,
         C::Error: Debug,
@@ -155,9 +164,13 @@ impl StartupHandler for Backend {
             let (pid, secret_key) = self.pids.generate(client);
             client.set_pid_and_secret_key(pid, secret_key.clone());
             let (handle, guard) = self.connections.register(pid, secret_key);
-            client.session_extensions().insert::<Arc<ConnectionHandle>>(handle);
+            client
+                .session_extensions()
+                .insert::<Arc<ConnectionHandle>>(handle);
             client.session_extensions().insert(guard);
-            client.session_extensions().insert(Session::new(self.engine.session()));
+            client
+                .session_extensions()
+                .insert(Session::new(self.engine.session()));
             finish_authentication(client, &self.parameters).await?;
         }
         Ok(())
@@ -178,10 +191,17 @@ impl Backend {
                 let tag = Tag::new(command.tag());
                 return Ok(match command {
                     TransactionCommand::Begin => Response::TransactionStart(tag),
-                    TransactionCommand::Commit | TransactionCommand::Rollback => Response::TransactionEnd(tag),
+                    TransactionCommand::Commit | TransactionCommand::Rollback => {
+                        Response::TransactionEnd(tag)
+                    }
                 });
             }
-            Planned::Plan { plan, tag, returns_rows, .. } => (plan, tag, returns_rows),
+            Planned::Plan {
+                plan,
+                tag,
+                returns_rows,
+                ..
+            } => (plan, tag, returns_rows),
         };
         let plan = match parameters {
             Some(values) => plan.with_param_values(values)?,
@@ -222,7 +242,10 @@ impl SimpleQueryHandler for Backend {
             // Statements run in order and the first failure ends the query string, as in
             // PostgreSQL; later statements are not even planned (they may depend on a SET).
             let outcome = match session.plan(statement, &[]).await {
-                Ok(planned) => self.respond(&session, planned, None, &Format::UnifiedText).await,
+                Ok(planned) => {
+                    self.respond(&session, planned, None, &Format::UnifiedText)
+                        .await
+                }
                 Err(e) => Err(e),
             };
             match outcome {
@@ -243,7 +266,12 @@ pub struct Parser;
 impl QueryParser for Parser {
     type Statement = Planned;
 
-    async fn parse_sql<C>(&self, client: &C, sql: &str, types: &[Option<Type>]) -> PgWireResult<Option<Planned>>
+    async fn parse_sql<C>(
+        &self,
+        client: &C,
+        sql: &str,
+        types: &[Option<Type>],
+    ) -> PgWireResult<Option<Planned>>
     where
         C: ClientInfo + Unpin + Send + Sync,
     {
@@ -255,25 +283,46 @@ impl QueryParser for Parser {
                 "cannot insert multiple commands into a prepared statement",
             )));
         }
-        let Some(statement) = statements.pop() else { return Ok(None) };
-        let declared: Vec<Option<DataType>> =
-            types.iter().map(|t| t.as_ref().and_then(params::arrow_type_for)).collect();
-        session.plan(statement, &declared).await.map(Some).map_err(to_pgwire)
+        let Some(statement) = statements.pop() else {
+            return Ok(None);
+        };
+        let declared: Vec<Option<DataType>> = types
+            .iter()
+            .map(|t| t.as_ref().and_then(params::arrow_type_for))
+            .collect();
+        session
+            .plan(statement, &declared)
+            .await
+            .map(Some)
+            .map_err(to_pgwire)
     }
 
     fn get_parameter_types(&self, statement: &Planned) -> PgWireResult<Vec<Type>> {
         statement
             .parameter_types()
             .iter()
-            .map(|t| pg_column_type(t).map(|c| c.pg_type).map_err(|e| to_pgwire(e.into())))
+            .map(|t| {
+                pg_column_type(t)
+                    .map(|c| c.pg_type)
+                    .map_err(|e| to_pgwire(e.into()))
+            })
             .collect()
     }
 
-    fn get_result_schema(&self, statement: &Planned, format: Option<&Format>) -> PgWireResult<Vec<FieldInfo>> {
+    fn get_result_schema(
+        &self,
+        statement: &Planned,
+        format: Option<&Format>,
+    ) -> PgWireResult<Vec<FieldInfo>> {
         match statement {
-            Planned::Plan { plan, returns_rows: true, .. } => {
+            Planned::Plan {
+                plan,
+                returns_rows: true,
+                ..
+            } => {
                 let schema = plan.schema().as_arrow().clone();
-                field_infos(&schema, format.unwrap_or(&Format::UnifiedText)).map_err(|e| to_pgwire(e.into()))
+                field_infos(&schema, format.unwrap_or(&Format::UnifiedText))
+                    .map_err(|e| to_pgwire(e.into()))
             }
             _ => Ok(Vec::new()),
         }
@@ -306,21 +355,33 @@ impl ExtendedQueryHandler for Backend {
         Ok(DescribeStatementResponse::new(parameters, fields))
     }
 
-    async fn do_describe_portal<C>(&self, _client: &mut C, portal: &Portal<Planned>) -> PgWireResult<DescribePortalResponse>
+    async fn do_describe_portal<C>(
+        &self,
+        _client: &mut C,
+        portal: &Portal<Planned>,
+    ) -> PgWireResult<DescribePortalResponse>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore<Statement = Self::Statement>,
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let fields = self.parser.get_result_schema(&portal.statement.statement, Some(&portal.result_column_format))?;
+        let fields = self.parser.get_result_schema(
+            &portal.statement.statement,
+            Some(&portal.result_column_format),
+        )?;
         if fields.is_empty() {
             return Ok(DescribePortalResponse::no_data());
         }
         Ok(DescribePortalResponse::new(fields))
     }
 
-    async fn do_query<C>(&self, client: &mut C, portal: &Portal<Planned>, _max_rows: usize) -> PgWireResult<Response>
+    async fn do_query<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Planned>,
+        _max_rows: usize,
+    ) -> PgWireResult<Response>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
         C::PortalStore: PortalStore<Statement = Self::Statement>,
@@ -349,7 +410,9 @@ impl ExtendedQueryHandler for Backend {
                 // The wire type is what the client declared, else what we described.
                 let wire_type = match declared.get(index).cloned().flatten() {
                     Some(t) if t != Type::UNKNOWN => t,
-                    _ => pg_column_type(target).map(|c| c.pg_type).unwrap_or(Type::TEXT),
+                    _ => pg_column_type(target)
+                        .map(|c| c.pg_type)
+                        .unwrap_or(Type::TEXT),
                 };
                 let value = params::decode(
                     index,
@@ -363,9 +426,14 @@ impl ExtendedQueryHandler for Backend {
             }
             Some(ParamValues::List(values))
         };
-        self.respond(&session, prepared.clone(), parameters, &portal.result_column_format)
-            .await
-            .map_err(to_pgwire)
+        self.respond(
+            &session,
+            prepared.clone(),
+            parameters,
+            &portal.result_column_format,
+        )
+        .await
+        .map_err(to_pgwire)
     }
 }
 

@@ -34,7 +34,10 @@ pub enum ServerError {
     )]
     NotLoopback(SocketAddr),
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 pub struct Server {
@@ -48,7 +51,11 @@ pub struct Server {
 impl Server {
     /// Binds the listener. Without users configured any user name is let in without a
     /// password, so only loopback addresses are allowed.
-    pub async fn bind(engine: Engine, addr: SocketAddr, grace: Duration) -> Result<Server, ServerError> {
+    pub async fn bind(
+        engine: Engine,
+        addr: SocketAddr,
+        grace: Duration,
+    ) -> Result<Server, ServerError> {
         if !addr.ip().is_loopback() {
             return Err(ServerError::NotLoopback(addr));
         }
@@ -58,7 +65,13 @@ impl Server {
         let in_flight = Arc::new(InFlight::default());
         let terminate = CancellationToken::new();
         let backend = Arc::new(Backend::new(engine, in_flight.clone(), terminate.clone()));
-        Ok(Server { listener, backend, in_flight, terminate, grace })
+        Ok(Server {
+            listener,
+            backend,
+            in_flight,
+            terminate,
+            grace,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -69,7 +82,13 @@ impl Server {
 
     /// Serves until `shutdown` resolves, then shuts down gracefully.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
-        let Server { listener, backend, in_flight, terminate, grace } = self;
+        let Server {
+            listener,
+            backend,
+            in_flight,
+            terminate,
+            grace,
+        } = self;
         let mut connections = JoinSet::new();
         tokio::pin!(shutdown);
         loop {
@@ -99,8 +118,14 @@ impl Server {
         if running > 0 {
             log::info!("shutting down: waiting up to {grace:?} for {running} running statement(s)");
         }
-        if tokio::time::timeout(grace, in_flight.wait_idle()).await.is_err() {
-            log::warn!("grace period over: cancelling {} statement(s)", in_flight.count());
+        if tokio::time::timeout(grace, in_flight.wait_idle())
+            .await
+            .is_err()
+        {
+            log::warn!(
+                "grace period over: cancelling {} statement(s)",
+                in_flight.count()
+            );
             terminate.cancel();
             let _ = tokio::time::timeout(TERMINATE_DELIVERY, in_flight.wait_idle()).await;
         }

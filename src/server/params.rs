@@ -27,17 +27,21 @@ pub fn arrow_type_for(pg: &Type) -> Option<DataType> {
         Type::FLOAT8 => DataType::Float64,
         // DataFusion's reading of an unconstrained `numeric`.
         Type::NUMERIC => DataType::Decimal128(38, 10),
-        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::JSON | Type::JSONB => DataType::Utf8,
+        Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::JSON | Type::JSONB => {
+            DataType::Utf8
+        }
         Type::DATE => DataType::Date32,
         Type::TIMESTAMP => DataType::Timestamp(TimeUnit::Microsecond, None),
         Type::TIMESTAMPTZ => DataType::Timestamp(TimeUnit::Microsecond, Some("+00:00".into())),
-        Type::INTERVAL => DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::MonthDayNano),
+        Type::INTERVAL => {
+            DataType::Interval(datafusion::arrow::datatypes::IntervalUnit::MonthDayNano)
+        }
         Type::BYTEA => DataType::Binary,
         Type::TIME => DataType::Time64(TimeUnit::Microsecond),
         _ => match pg.kind() {
-            postgres_types::Kind::Array(element) => {
-                DataType::List(Arc::new(Field::new_list_field(arrow_type_for(element)?, true)))
-            }
+            postgres_types::Kind::Array(element) => DataType::List(Arc::new(
+                Field::new_list_field(arrow_type_for(element)?, true),
+            )),
             _ => return None,
         },
     })
@@ -67,7 +71,11 @@ pub fn decode(
         FieldFormat::Binary => decode_binary(bytes, pg).map_err(|why| {
             SqlError::new(
                 sqlstate::INVALID_BINARY_REPRESENTATION,
-                format!("parameter ${} is not a valid binary {}: {why}", index + 1, pg.name()),
+                format!(
+                    "parameter ${} is not a valid binary {}: {why}",
+                    index + 1,
+                    pg.name()
+                ),
             )
         })?,
     };
@@ -101,7 +109,11 @@ fn decode_text(text: &str, pg: &Type, target: &DataType) -> ScalarValue {
             _ => {}
         }
     }
-    if (*pg == Type::BYTEA || matches!(target, DataType::Binary | DataType::LargeBinary | DataType::BinaryView))
+    if (*pg == Type::BYTEA
+        || matches!(
+            target,
+            DataType::Binary | DataType::LargeBinary | DataType::BinaryView
+        ))
         && let Some(hex) = text.strip_prefix("\\x")
         && let Some(bytes) = decode_hex(hex)
     {
@@ -137,7 +149,9 @@ fn decode_binary(bytes: &[u8], pg: &Type) -> Result<ScalarValue, String> {
         Type::NUMERIC => ScalarValue::Utf8(Some(numeric_binary_to_text(bytes)?)),
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::JSON | Type::UNKNOWN => {
             ScalarValue::Utf8(Some(
-                std::str::from_utf8(bytes).map_err(|_| "not UTF-8".to_string())?.to_string(),
+                std::str::from_utf8(bytes)
+                    .map_err(|_| "not UTF-8".to_string())?
+                    .to_string(),
             ))
         }
         Type::JSONB => {
@@ -146,16 +160,24 @@ fn decode_binary(bytes: &[u8], pg: &Type) -> Result<ScalarValue, String> {
             if *version != 1 {
                 return Err(format!("unknown jsonb version {version}"));
             }
-            ScalarValue::Utf8(Some(std::str::from_utf8(text).map_err(|_| "not UTF-8")?.to_string()))
+            ScalarValue::Utf8(Some(
+                std::str::from_utf8(text)
+                    .map_err(|_| "not UTF-8")?
+                    .to_string(),
+            ))
         }
         Type::BYTEA => ScalarValue::Binary(Some(bytes.to_vec())),
         Type::DATE => {
             let days = i32::from_be_bytes(fixed(bytes)?);
-            ScalarValue::Date32(Some(days.checked_add(PG_EPOCH_DAYS).ok_or("date out of range")?))
+            ScalarValue::Date32(Some(
+                days.checked_add(PG_EPOCH_DAYS).ok_or("date out of range")?,
+            ))
         }
         Type::TIMESTAMP | Type::TIMESTAMPTZ => {
             let micros = i64::from_be_bytes(fixed(bytes)?);
-            let micros = micros.checked_add(PG_EPOCH_MICROS).ok_or("timestamp out of range")?;
+            let micros = micros
+                .checked_add(PG_EPOCH_MICROS)
+                .ok_or("timestamp out of range")?;
             let zone = (*pg == Type::TIMESTAMPTZ).then(|| Arc::from("+00:00"));
             ScalarValue::TimestampMicrosecond(Some(micros), zone)
         }
@@ -170,7 +192,12 @@ fn decode_binary(bytes: &[u8], pg: &Type) -> Result<ScalarValue, String> {
         }
         _ => match pg.kind() {
             postgres_types::Kind::Array(element) => decode_binary_array(bytes, element)?,
-            _ => return Err(format!("binary parameters of type {} are not supported", pg.name())),
+            _ => {
+                return Err(format!(
+                    "binary parameters of type {} are not supported",
+                    pg.name()
+                ));
+            }
         },
     })
 }
@@ -207,7 +234,11 @@ fn decode_binary_array(bytes: &[u8], element: &Type) -> Result<ScalarValue, Stri
         }
         n => return Err(format!("{n}-dimensional arrays are not supported")),
     }
-    Ok(ScalarValue::List(ScalarValue::new_list(&values, &element_type, true)))
+    Ok(ScalarValue::List(ScalarValue::new_list(
+        &values,
+        &element_type,
+        true,
+    )))
 }
 
 struct Cursor<'a> {
@@ -217,7 +248,11 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.at.checked_add(n).filter(|end| *end <= self.bytes.len()).ok_or("truncated")?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or("truncated")?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
@@ -248,7 +283,9 @@ fn numeric_binary_to_text(bytes: &[u8]) -> Result<String, String> {
         0xF000 => return Ok("-Infinity".into()),
         other => return Err(format!("invalid numeric sign {other:#x}")),
     }
-    let digits: Vec<i16> = (0..ndigits).map(|_| cursor.i16()).collect::<Result<_, _>>()?;
+    let digits: Vec<i16> = (0..ndigits)
+        .map(|_| cursor.i16())
+        .collect::<Result<_, _>>()?;
     if digits.iter().any(|d| !(0..10_000).contains(d)) {
         return Err("numeric digit out of range".into());
     }
@@ -271,7 +308,11 @@ fn numeric_binary_to_text(bytes: &[u8]) -> Result<String, String> {
     let fraction_groups = (dscale as i32 + 3) / 4;
     for group in 0..fraction_groups {
         let position = weight + 1 + group;
-        let digit = if position < 0 { 0 } else { digits.get(position as usize).copied().unwrap_or(0) };
+        let digit = if position < 0 {
+            0
+        } else {
+            digits.get(position as usize).copied().unwrap_or(0)
+        };
         fraction.push_str(&format!("{digit:04}"));
     }
     fraction.truncate(dscale as usize);

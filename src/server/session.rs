@@ -59,7 +59,9 @@ impl Planned {
     /// Types of `$1 … $n`, in order (none for transaction commands).
     pub fn parameter_types(&self) -> &[DataType] {
         match self {
-            Planned::Plan { parameter_types, .. } => parameter_types,
+            Planned::Plan {
+                parameter_types, ..
+            } => parameter_types,
             Planned::Transaction(_) => &[],
         }
     }
@@ -89,7 +91,9 @@ impl Session {
                 SqlStatement::StartTransaction { .. } => {
                     return Ok(Planned::Transaction(TransactionCommand::Begin));
                 }
-                SqlStatement::Commit { .. } => return Ok(Planned::Transaction(TransactionCommand::Commit)),
+                SqlStatement::Commit { .. } => {
+                    return Ok(Planned::Transaction(TransactionCommand::Commit));
+                }
                 SqlStatement::Rollback { .. } => {
                     return Ok(Planned::Transaction(TransactionCommand::Rollback));
                 }
@@ -104,9 +108,14 @@ impl Session {
         let plan = state.statement_to_plan(statement).await?;
         check_read_only(&plan)?;
         let (plan, parameter_types) = assign_parameter_types(plan, declared)?;
-        let returns_rows = returns_rows
-            && !matches!(plan, LogicalPlan::Statement(PlanStatement::SetVariable(_)));
-        Ok(Planned::Plan { plan: Box::new(plan), tag, returns_rows, parameter_types })
+        let returns_rows =
+            returns_rows && !matches!(plan, LogicalPlan::Statement(PlanStatement::SetVariable(_)));
+        Ok(Planned::Plan {
+            plan: Box::new(plan),
+            tag,
+            returns_rows,
+            parameter_types,
+        })
     }
 
     /// Starts a plan; rows arrive batch by batch as the returned stream is polled.
@@ -162,10 +171,16 @@ fn assign_parameter_types(
         }
     }
     collect_cast_targets(&plan, &mut types)?;
-    let types: Vec<DataType> = types.into_iter().map(|t| t.unwrap_or(DataType::Utf8)).collect();
+    let types: Vec<DataType> = types
+        .into_iter()
+        .map(|t| t.unwrap_or(DataType::Utf8))
+        .collect();
 
-    let by_id: HashMap<String, DataType> =
-        types.iter().enumerate().map(|(i, t)| (format!("${}", i + 1), t.clone())).collect();
+    let by_id: HashMap<String, DataType> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (format!("${}", i + 1), t.clone()))
+        .collect();
     let plan = plan
         .transform_up_with_subqueries(|node| {
             let node = node.map_expressions(|expr| {
@@ -193,7 +208,10 @@ fn assign_parameter_types(
     Ok((plan, types))
 }
 
-fn collect_cast_targets(plan: &LogicalPlan, types: &mut [Option<DataType>]) -> Result<(), SqlError> {
+fn collect_cast_targets(
+    plan: &LogicalPlan,
+    types: &mut [Option<DataType>],
+) -> Result<(), SqlError> {
     let mut found: Vec<(usize, DataType)> = Vec::new();
     plan.apply_with_subqueries(|node| {
         node.apply_expressions(|expr| {
