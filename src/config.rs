@@ -9,6 +9,7 @@
 //! [engine]
 //! memory_limit = "4GiB"
 //! refresh_interval_secs = 30
+//! as_of = "2024-06-30"             # default of custlake.as_of (a snapshot's date); else today
 //!
 //! [[tables]]
 //! name = "orders"
@@ -21,6 +22,9 @@
 //! [[object_stores]]
 //! url = "s3://bucket"
 //! options = { aws_region = "eu-west-1" }
+//!
+//! [saved_queries]
+//! dir = "queries"                  # *.sql files, served as views in schema `segments`
 //! ```
 
 use std::collections::{BTreeMap, HashSet};
@@ -28,6 +32,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use datafusion::common::config::ExtensionOptions;
 use serde::Deserialize;
 use url::Url;
 
@@ -63,6 +68,15 @@ pub struct RawConfig {
     pub tables: Vec<RawTable>,
     #[serde(default)]
     pub object_stores: Vec<RawObjectStore>,
+    #[serde(default)]
+    pub saved_queries: RawSavedQueries,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSavedQueries {
+    /// Directory of `*.sql` files, relative to the config file.
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +95,8 @@ pub struct RawEngine {
     pub target_partitions: Option<usize>,
     pub batch_size: Option<usize>,
     pub spill_dir: Option<PathBuf>,
+    /// The date the lake is as of (YYYY-MM-DD): the default of `custlake.as_of`.
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -156,6 +172,8 @@ pub struct Config {
     pub engine: EngineConfig,
     pub tables: Vec<TableConfig>,
     pub object_stores: Vec<ObjectStoreConfig>,
+    /// Directory of saved queries (`*.sql`), served as views in schema `segments`.
+    pub saved_queries: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
@@ -173,6 +191,8 @@ pub struct EngineConfig {
     pub target_partitions: Option<usize>,
     pub batch_size: Option<usize>,
     pub spill_dir: Option<PathBuf>,
+    /// The default of `custlake.as_of` for every session (a snapshot's date); `None`: today.
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +223,7 @@ impl Default for EngineConfig {
             target_partitions: None,
             batch_size: None,
             spill_dir: None,
+            as_of: None,
         }
     }
 }
@@ -277,6 +298,20 @@ impl RawConfig {
             target_partitions: self.engine.target_partitions,
             batch_size: self.engine.batch_size,
             spill_dir: self.engine.spill_dir.map(|p| absolute(base_dir, &p)),
+            as_of: match self.engine.as_of {
+                None => None,
+                Some(date) => {
+                    // Validated exactly as `SET custlake.as_of` validates it.
+                    let mut options = custlake_udfs::CustlakeOptions::default();
+                    options.set("as_of", &date).map_err(|e| {
+                        ConfigError::Invalid(format!(
+                            "engine.as_of: {}",
+                            crate::error::message_of(&e)
+                        ))
+                    })?;
+                    options.as_of
+                }
+            },
         };
 
         let mut seen = HashSet::new();
@@ -343,11 +378,12 @@ impl RawConfig {
             engine,
             tables,
             object_stores,
+            saved_queries: self.saved_queries.dir.map(|dir| absolute(base_dir, &dir)),
         })
     }
 }
 
-fn is_identifier(name: &str) -> bool {
+pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')

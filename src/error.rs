@@ -90,6 +90,11 @@ impl From<DataFusionError> for SqlError {
     }
 }
 
+/// The message of a DataFusion error as clients see it, without DataFusion's variant prefix.
+pub fn message_of(error: &DataFusionError) -> String {
+    innermost_message(error)
+}
+
 fn innermost_message(error: &DataFusionError) -> String {
     match error {
         DataFusionError::Context(context, inner) => {

@@ -43,6 +43,10 @@ pub struct LakeArgs {
     /// A lake config file (TOML)
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Directory of saved queries (*.sql), served as views in schema `segments`; default: the
+    /// config's [saved_queries] dir, else ./queries if it exists
+    #[arg(long, value_name = "DIR")]
+    queries: Option<PathBuf>,
 }
 
 /// Customers in the demo lake that `custlake serve` generates on first use.
@@ -55,8 +59,24 @@ pub fn demo_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("data").join("demo"))
 }
 
+/// Where saved queries are looked for when neither `--queries` nor the config names a directory.
+pub const DEFAULT_QUERIES_DIR: &str = "queries";
+
 impl LakeArgs {
     fn load(&self) -> Result<Config, String> {
+        let mut config = self.load_lake()?;
+        if let Some(dir) = &self.queries {
+            if !dir.is_dir() {
+                return Err(format!("--queries {}: not a directory", dir.display()));
+            }
+            config.saved_queries = Some(dir.clone());
+        } else if config.saved_queries.is_none() && Path::new(DEFAULT_QUERIES_DIR).is_dir() {
+            config.saved_queries = Some(PathBuf::from(DEFAULT_QUERIES_DIR));
+        }
+        Ok(config)
+    }
+
+    fn load_lake(&self) -> Result<Config, String> {
         if let Some(file) = &self.config {
             return Config::load(file).map_err(|e| e.to_string());
         }

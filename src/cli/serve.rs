@@ -1,4 +1,5 @@
-//! `custlake serve`: build the engine for a lake and serve it until SIGINT/SIGTERM.
+//! `custlake serve`: build the engine for a lake and serve it until SIGINT/SIGTERM; SIGHUP
+//! reloads the saved queries.
 
 use std::net::SocketAddr;
 
@@ -23,6 +24,7 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
         config.server.listen = listen;
     }
     let engine = Engine::build(&config).await.map_err(|e| e.to_string())?;
+    reload_on_hangup(engine.clone());
     let server = Server::bind(engine, config.server.listen, config.server.shutdown_grace)
         .await
         .map_err(|e| e.to_string())?;
@@ -36,4 +38,28 @@ pub async fn run(args: ServeArgs) -> Result<(), String> {
     );
     server.run_until_stopped().await;
     Ok(())
+}
+
+/// SIGHUP, the daemon convention for "re-read your files", reloads the saved queries; the
+/// lake's tables follow their files by themselves (listing refresh).
+fn reload_on_hangup(engine: Engine) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut hangups = match signal(SignalKind::hangup()) {
+            Ok(hangups) => hangups,
+            Err(e) => {
+                log::warn!("cannot listen for SIGHUP, saved queries load only at start-up: {e}");
+                return;
+            }
+        };
+        tokio::spawn(async move {
+            while hangups.recv().await.is_some() {
+                log::info!("SIGHUP: reloading saved queries");
+                engine.reload_saved_queries().await;
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = engine;
 }

@@ -7,6 +7,7 @@
 //! CRM lake but nothing of the wire protocol.
 
 mod lake;
+mod saved_queries;
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use crate::config::Config;
 use crate::error::SqlError;
 
 pub use lake::{CRM_TABLES, RegisteredTable};
+pub use saved_queries::{LoadReport, QueryFileError, SEGMENTS_SCHEMA, SavedQueries, SavedQuery};
 
 /// The catalog and schema clients see (`current_database()`, `public.orders`).
 pub const CATALOG: &str = "custlake";
@@ -44,11 +46,13 @@ pub enum EngineError {
     Setup(#[from] DataFusionError),
 }
 
-/// A built engine: the shared session state every connection starts from, and what the lake holds.
+/// A built engine: the shared session state every connection starts from, what the lake
+/// holds, and the saved queries served as views.
 #[derive(Clone)]
 pub struct Engine {
     state: SessionState,
     tables: Arc<Vec<RegisteredTable>>,
+    saved_queries: Arc<SavedQueries>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -60,12 +64,41 @@ impl std::fmt::Debug for Engine {
 }
 
 impl Engine {
+    /// Builds the engine and loads the saved queries. A saved query that fails to load does
+    /// not stop the engine: its error is logged, and the report is at
+    /// [`Engine::reload_saved_queries`] for callers that want it.
     pub async fn build(config: &Config) -> Result<Engine, EngineError> {
         let (state, tables) = build_state_with_tables(config).await?;
-        Ok(Engine {
+        let engine = Engine {
             state,
             tables: Arc::new(tables),
-        })
+            saved_queries: Arc::new(SavedQueries::new(config.saved_queries.clone())),
+        };
+        engine.reload_saved_queries().await;
+        Ok(engine)
+    }
+
+    /// Re-reads the saved-query directory and replaces the views of schema `segments` (on
+    /// start-up and on SIGHUP). Each file that fails is logged as `path:line:column: message`.
+    pub async fn reload_saved_queries(&self) -> LoadReport {
+        let report = self.saved_queries.reload(&self.state).await;
+        if let Some(dir) = self.saved_queries.dir() {
+            log::info!(
+                "saved queries from {}: {} view(s) in schema {SEGMENTS_SCHEMA}, {} error(s)",
+                dir.display(),
+                report.loaded.len(),
+                report.errors.len()
+            );
+        }
+        for error in &report.errors {
+            log::error!("saved query {error}");
+        }
+        report
+    }
+
+    /// The saved queries loaded now, with their descriptions.
+    pub fn saved_queries(&self) -> &SavedQueries {
+        &self.saved_queries
     }
 
     /// A fresh session for one connection or one command: it shares the catalog, functions,
@@ -108,8 +141,13 @@ async fn build_state_with_tables(
 
     let mut session_config = SessionConfig::new()
         .with_information_schema(true)
-        // `SET custlake.as_of = '…'`, read by as_of() and the time-dependent functions.
-        .with_option_extension(custlake_udfs::CustlakeOptions::default())
+        // `SET custlake.as_of = '…'`, read by as_of() and the time-dependent functions; the
+        // lake's as-of date, if configured, is every session's default.
+        .with_option_extension(custlake_udfs::CustlakeOptions {
+            as_of: engine.as_of.clone(),
+            as_of_default: engine.as_of.clone(),
+            ..Default::default()
+        })
         .with_create_default_catalog_and_schema(true)
         .with_default_catalog_and_schema(CATALOG, SCHEMA)
         .set_str("datafusion.sql_parser.dialect", "PostgreSQL")

@@ -229,7 +229,11 @@ pub fn config_toml(opts: &GenOptions) -> String {
          # Planted truth (not served): truth/customers.parquet, truth/associations.parquet,\n\
          # truth/params.toml. Table locations are relative to this file.\n\
          [server]\n\
-         listen = \"127.0.0.1:5433\"\n",
+         listen = \"127.0.0.1:5433\"\n\
+         \n\
+         # The history ends with this day: as_of() defaults to it.\n\
+         [engine]\n\
+         as_of = \"{as_of}\"\n",
         n = opts.customers,
         seed = opts.seed,
         as_of = opts.as_of,

@@ -102,9 +102,9 @@ fn serve_refuses_a_public_address_without_users() {
 
 /// `custlake serve` on a free port; the address is read from what it prints. Killed on drop,
 /// so a failing test leaves no server behind.
-struct Served {
-    child: Child,
-    addr: SocketAddr,
+pub struct Served {
+    pub child: Child,
+    pub addr: SocketAddr,
 }
 
 impl Drop for Served {
@@ -116,7 +116,7 @@ impl Drop for Served {
     }
 }
 
-fn serve(lake_args: &[&str], envs: &[(&str, &str)]) -> Served {
+pub fn serve(lake_args: &[&str], envs: &[(&str, &str)]) -> Served {
     let mut child = Command::new(BIN)
         .arg("serve")
         .args(lake_args)
@@ -289,5 +289,22 @@ async fn serve_without_a_lake_generates_and_serves_the_demo_lake() {
             .unwrap();
         // The second start serves the lake the first one generated.
         assert_eq!(*first_written.get_or_insert(written), written);
+        // Run from the project root, it serves the shipped saved queries as of the lake's
+        // date, 2024-06-30, which its config names.
+        let row = client
+            .query_one(
+                "SELECT CAST(as_of() AS VARCHAR), (SELECT count(*) FROM segments.champions), \
+                 (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'segments')",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(row.get::<_, String>(0), "2024-06-30");
+        assert!(
+            row.get::<_, i64>(1) > 100,
+            "{} champions",
+            row.get::<_, i64>(1)
+        );
+        assert_eq!(row.get::<_, i64>(2), 10);
     }
 }

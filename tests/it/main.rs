@@ -6,6 +6,7 @@
 //! - `params`: bind parameters decoded from text and binary format;
 //! - `lakegen`: the demo-lake generator;
 //! - `encode`: Arrow → Postgres text and binary encodings;
+//! - `saved_queries`: `queries/*.sql` as views in schema `segments`: errors, reload, SIGHUP;
 //! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB).
 
 mod cli;
@@ -15,4 +16,5 @@ mod lake;
 mod lakegen;
 mod params;
 mod reference;
+mod saved_queries;
 mod wire;

@@ -699,28 +699,44 @@ async fn startup_sends_distinct_backend_pids_and_postgres_parameters() {
     assert_eq!(get("standard_conforming_strings"), Some("on"));
 }
 
+async fn as_of(client: &tokio_postgres::Client) -> NaiveDate {
+    client
+        .query_one("SELECT as_of()", &[])
+        .await
+        .unwrap()
+        .get(0)
+}
+
 #[tokio::test]
 async fn the_as_of_date_is_a_setting_of_the_connection() {
     let server = TestServer::start_on_lake().await;
     let first = server.connect().await;
     let second = server.connect().await;
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    // The lake's config names its as-of date: every session starts there.
+    assert_eq!(as_of(&first).await, date(2024, 6, 30));
     first
-        .simple_query("SET custlake.as_of = '2024-06-30'")
+        .simple_query("SET custlake.as_of = '2024-01-31'")
         .await
         .unwrap();
-    let mine: NaiveDate = first.query_one("SELECT as_of()", &[]).await.unwrap().get(0);
-    assert_eq!(mine, NaiveDate::from_ymd_opt(2024, 6, 30).unwrap());
-    let theirs: NaiveDate = second
-        .query_one("SELECT as_of()", &[])
+    assert_eq!(as_of(&first).await, date(2024, 1, 31));
+    assert_eq!(as_of(&second).await, date(2024, 6, 30));
+    // 'today' is the current date; DEFAULT is the lake's date again.
+    second
+        .simple_query("SET custlake.as_of = 'today'")
         .await
-        .unwrap()
-        .get(0);
+        .unwrap();
     let today: NaiveDate = second
         .query_one("SELECT current_date", &[])
         .await
         .unwrap()
         .get(0);
-    assert_eq!(theirs, today);
+    assert_eq!(as_of(&second).await, today);
+    second
+        .simple_query("SET custlake.as_of = DEFAULT")
+        .await
+        .unwrap();
+    assert_eq!(as_of(&second).await, date(2024, 6, 30));
     let error = first
         .simple_query("SET custlake.as_of = '2024-13-01'")
         .await
@@ -732,6 +748,5 @@ async fn the_as_of_date_is_a_setting_of_the_connection() {
         .expect_err("no such setting");
     assert_eq!(sqlstate(&error), "42704");
     // The refused values left the setting as it was.
-    let still: NaiveDate = first.query_one("SELECT as_of()", &[]).await.unwrap().get(0);
-    assert_eq!(still, NaiveDate::from_ymd_opt(2024, 6, 30).unwrap());
+    assert_eq!(as_of(&first).await, date(2024, 1, 31));
 }

@@ -40,7 +40,8 @@ const LEAD_B2B_DESCRIPTION: &str = "Days before a business customer's (B2B) next
     that repurchase_reminder_date() falls on; 0 to 366, default 14.";
 
 const AS_OF_DESCRIPTION: &str = "The date as_of() returns, as YYYY-MM-DD. Unset (NULL) means \
-    the current date (UTC), re-read by every statement; SET to '', 'today' or DEFAULT unsets it.";
+    the current date (UTC), re-read by every statement; SET to '' or 'today' unsets it, DEFAULT \
+    restores the server's default (the lake's as-of date, if its config names one).";
 
 /// custlake's session settings, registered with
 /// `SessionConfig::with_option_extension(CustlakeOptions::default())`.
@@ -55,6 +56,9 @@ pub struct CustlakeOptions {
     /// `custlake.as_of`: the date `as_of()` returns, always in the canonical form `YYYY-MM-DD`
     /// when set through `SET`; `None` means the current date.
     pub as_of: Option<String>,
+    /// What `SET custlake.as_of = DEFAULT` restores: the server's default, e.g. the date a
+    /// lake snapshot was taken. Not a setting of its own.
+    pub as_of_default: Option<String>,
     /// `custlake.reminder_lead_days_b2c`: reminder lead time for consumers, in days.
     pub reminder_lead_days_b2c: u32,
     /// `custlake.reminder_lead_days_b2b`: reminder lead time for business customers, in days.
@@ -65,6 +69,7 @@ impl Default for CustlakeOptions {
     fn default() -> Self {
         Self {
             as_of: None,
+            as_of_default: None,
             reminder_lead_days_b2c: DEFAULT_LEAD_DAYS_B2C,
             reminder_lead_days_b2b: DEFAULT_LEAD_DAYS_B2B,
         }
@@ -109,13 +114,12 @@ impl ExtensionOptions for CustlakeOptions {
         match key {
             AS_OF_KEY => {
                 let value = value.trim();
-                // '', 'today' and DEFAULT (`SET custlake.as_of = DEFAULT` arrives as the
-                // word) reset: DataFusion 55's RESET does not reach config extensions, so SET
-                // has to be the way back to the current date.
-                if value.is_empty()
-                    || value.eq_ignore_ascii_case("today")
-                    || value.eq_ignore_ascii_case("default")
-                {
+                // '' and 'today' mean the current date; DEFAULT (`SET custlake.as_of =
+                // DEFAULT` arrives as the word) the server's default. DataFusion 55's RESET
+                // does not reach config extensions, so SET has to be the way back.
+                if value.eq_ignore_ascii_case("default") {
+                    self.as_of = self.as_of_default.clone();
+                } else if value.is_empty() || value.eq_ignore_ascii_case("today") {
                     self.as_of = None;
                 } else if parse_date(value).is_some() {
                     self.as_of = Some(value.to_string());
@@ -195,7 +199,7 @@ fn parse_date(text: &str) -> Option<i32> {
 fn invalid_as_of(value: &str) -> String {
     format!(
         "invalid value for parameter \"{AS_OF_SETTING}\": \"{value}\" \
-         (expected a date as YYYY-MM-DD, or '', 'today' or DEFAULT for the current date)"
+         (expected a date as YYYY-MM-DD, '' or 'today' for the current date, or DEFAULT)"
     )
 }
 
@@ -233,6 +237,18 @@ mod tests {
         assert_eq!(options.as_of_days().unwrap(), None);
         options.set("as_of", "1999-12-31").unwrap();
         options.set("as_of", "default").unwrap();
+        assert_eq!(options.as_of, None);
+
+        // A server default: DEFAULT goes back to it, 'today' to the current date.
+        let mut options = CustlakeOptions {
+            as_of: Some("2024-06-30".into()),
+            as_of_default: Some("2024-06-30".into()),
+            ..CustlakeOptions::default()
+        };
+        options.set("as_of", "2020-01-01").unwrap();
+        options.set("as_of", "DEFAULT").unwrap();
+        assert_eq!(options.as_of.as_deref(), Some("2024-06-30"));
+        options.set("as_of", "today").unwrap();
         assert_eq!(options.as_of, None);
 
         assert!(options.set("as_at", "2024-06-30").is_err());
