@@ -1,7 +1,7 @@
 -- Top 10 referrers of the last month: referrals made in the month up to as_of(), how many of
 -- them converted (the referred customer bought) by as_of(), and the rewards earned by those
 -- conversions; ranked by conversions, then referrals, then customer_id.
-SELECT rank() OVER (ORDER BY conversions DESC, referrals DESC) AS rank,
+SELECT CAST(rank() OVER (ORDER BY conversions DESC, referrals DESC) AS BIGINT) AS rank,
        customer_id, name, region, referrals, conversions, rewards
 FROM (
     SELECT r.referrer_id AS customer_id, c.name, c.region,

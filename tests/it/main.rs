@@ -7,6 +7,7 @@
 //! - `lakegen`: the demo-lake generator;
 //! - `encode`: Arrow → Postgres text and binary encodings;
 //! - `saved_queries`: `queries/*.sql` as views in schema `segments`: errors, reload, SIGHUP;
+//! - `segments`: each saved query (`queries/*.sql`) against an independent Rust computation on the lake;
 //! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB).
 
 mod cli;
@@ -17,4 +18,5 @@ mod lakegen;
 mod params;
 mod reference;
 mod saved_queries;
+mod segments;
 mod wire;
