@@ -1,11 +1,13 @@
 //! The one seam between configuration and query execution: [`build_state`] turns a validated
 //! [`Config`] into a DataFusion [`SessionState`] — memory pool, spill directory, file-listing
-//! refresh, object stores, every function of `custlake-udfs`, and the lake's tables.
+//! refresh, object stores, every function of `custlake-udfs`, an optimizer rule for date
+//! filters on timestamps, the lake's tables — and [`Engine`] adds the saved queries.
 //!
 //! Everything that runs queries (the server, `custlake query`, tests, later a Ballista executor)
 //! gets its engine from here; nothing else registers tables or functions. The engine knows the
 //! CRM lake but nothing of the wire protocol.
 
+mod date_filters;
 mod lake;
 mod saved_queries;
 
@@ -164,6 +166,8 @@ async fn build_state_with_tables(
         .with_config(session_config)
         .with_runtime_env(runtime)
         .with_default_features()
+        // After DataFusion's own rules: `as_of()` and date arithmetic are literals by then.
+        .with_optimizer_rule(Arc::new(date_filters::DateCastComparison))
         .build();
     custlake_udfs::register_all(&mut state)?;
 

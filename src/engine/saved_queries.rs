@@ -245,6 +245,11 @@ fn leading_comment(sql: &str) -> (Option<String>, (u64, u64)) {
         lines.next();
         line_no += 1;
     }
+    // The statement starts at the first non-blank line after the comment.
+    while lines.peek().is_some_and(|line| line.trim().is_empty()) {
+        lines.next();
+        line_no += 1;
+    }
     let column = lines
         .peek()
         .map(|line| (line.len() - line.trim_start().len()) as u64 + 1)
@@ -350,7 +355,7 @@ fn check_one_query(state: &SessionState, file: &QueryFile) -> Result<(), QueryFi
         message: format!("unknown SQL dialect {dialect_name}"),
     })?;
     let statements = DFParser::parse_sql_with_dialect(&file.query.sql, dialect.as_ref())
-        .map_err(|e| file_error(file, &DataFusionError::from(e)))?;
+        .map_err(|e| file_error(file, &e))?;
     let is_query = statements.len() == 1
         && matches!(statements.front(), Some(DfStatement::Statement(s)) if matches!(**s, Statement::Query(_)));
     if is_query {

@@ -293,8 +293,8 @@ async fn serve_without_a_lake_generates_and_serves_the_demo_lake() {
         // date, 2024-06-30, which its config names.
         let row = client
             .query_one(
-                "SELECT CAST(as_of() AS VARCHAR), (SELECT count(*) FROM segments.champions), \
-                 (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'segments')",
+                "SELECT CAST(as_of() AS VARCHAR), (SELECT count(*) FROM segments.champions) AS c, \
+                 (SELECT count(*) FROM information_schema.tables WHERE table_schema = 'segments') AS v",
                 &[],
             )
             .await
