@@ -7,7 +7,8 @@
 //! - [`server`] is the wire: pgwire handlers, Arrow → Postgres encoding, SQLSTATE errors; it asks
 //!   the engine for a session per connection and knows nothing of CRM;
 //! - [`engine`] is the one seam from [`config`] to a DataFusion session state: tables, object
-//!   stores, the functions of `custlake-udfs`, memory pool and settings;
+//!   stores, the functions of `custlake-udfs`, memory pool, settings, an optimizer rule for
+//!   date filters, and the saved queries (`queries/*.sql`) as views in schema `segments`;
 //! - [`lakegen`] writes the demo lake (Arrow/Parquet only);
 //! - [`error`] is the one error type queries end in, with its SQLSTATE.
 //!
