@@ -246,6 +246,22 @@ async fn views_are_served_and_listed() {
         .await
         .unwrap();
     assert_eq!(listed.get::<_, String>(0), "VIEW");
+    // Until pg_catalog serves it as the view's comment, the description reaches clients as
+    // the start of the view's definition (DataFusion names the column `definition`; PostgreSQL's
+    // `view_definition` is for the catalog issue).
+    let definition: String = client
+        .query_one(
+            "SELECT definition FROM information_schema.views \
+             WHERE table_schema = 'segments' AND table_name = 'vip'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(
+        definition.starts_with("-- VIPs.\nSELECT customer_id"),
+        "{definition}"
+    );
     let error = client
         .query("SELECT * FROM segments.nothing", &[])
         .await
