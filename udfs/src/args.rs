@@ -9,7 +9,7 @@
 //! Time is counted in whole days: a timestamp stands for its date (UTC for a timestamp without
 //! time zone or with one, as Arrow casts it), and an as-of date includes that whole day.
 
-use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, StringArray};
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, plan_err};
 use datafusion::logical_expr::ColumnarValue;
@@ -135,6 +135,17 @@ pub(crate) fn coerce(
 /// in the slice is constant, while another argument may still be a column.)
 pub(crate) fn arrays(args: &[ColumnarValue], rows: usize) -> Result<Vec<ArrayRef>> {
     args.iter().map(|arg| arg.to_array(rows)).collect()
+}
+
+/// Whether a customer type says business customer: `B2B` in any case. Anything else, NULL
+/// included, is a consumer.
+pub(crate) fn is_b2b(customer_type: &StringArray, row: usize) -> bool {
+    customer_type.is_valid(row) && customer_type.value(row).eq_ignore_ascii_case("B2B")
+}
+
+/// Whether an aggregate's `FILTER (WHERE …)` selects `row`; a NULL filter value does not.
+pub(crate) fn selected(filter: Option<&BooleanArray>, row: usize) -> bool {
+    filter.is_none_or(|f| f.is_valid(row) && f.value(row))
 }
 
 /// The Unix epoch, day 0 of `Date32`.

@@ -26,7 +26,7 @@ use datafusion::logical_expr::{
 };
 
 use crate::DOC_SECTION;
-use crate::args::{Kind, Param, add_months, arrays, coerce, param};
+use crate::args::{Kind, Param, add_months, arrays, coerce, is_b2b, param};
 
 const NAME: &str = "lifecycle_stage";
 const SYNTAX: &str = "lifecycle_stage(first_purchase, last_activity, customer_type, as_of)";
@@ -140,8 +140,7 @@ impl ScalarUDFImpl for LifecycleStage {
                 continue;
             }
             let as_of = as_of.value(row);
-            let b2b =
-                customer_type.is_valid(row) && customer_type.value(row).eq_ignore_ascii_case("B2B");
+            let b2b = is_b2b(customer_type, row);
             let first = first.is_valid(row).then(|| first.value(row));
             let last = last.is_valid(row).then(|| last.value(row));
             stages.append_value(stage(first, last, b2b, as_of, &mut cutoffs)?);

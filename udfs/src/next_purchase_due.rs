@@ -28,7 +28,7 @@ use datafusion::logical_expr::{
 };
 
 use crate::DOC_SECTION;
-use crate::args::{Kind, Param, coerce, param};
+use crate::args::{Kind, Param, coerce, param, selected};
 
 const NAME: &str = "next_purchase_due";
 const SYNTAX: &str = "next_purchase_due(order_ts)";
@@ -168,8 +168,7 @@ fn for_each_date(
     let [dates] = take_function_args(NAME, values)?;
     let dates = dates.as_primitive::<Date32Type>();
     for row in 0..dates.len() {
-        let selected = opt_filter.is_none_or(|f| f.is_valid(row) && f.value(row));
-        if selected && dates.is_valid(row) {
+        if selected(opt_filter, row) && dates.is_valid(row) {
             push(row, dates.value(row));
         }
     }

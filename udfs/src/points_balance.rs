@@ -25,7 +25,7 @@ use datafusion::logical_expr::{
 };
 
 use crate::DOC_SECTION;
-use crate::args::{Kind, Param, add_months, coerce, param};
+use crate::args::{Kind, Param, add_months, coerce, param, selected};
 
 const NAME: &str = "points_balance";
 const SYNTAX: &str = "points_balance(order_ts, amount, as_of)";
@@ -146,51 +146,42 @@ impl AggregateUDFImpl for PointsBalance {
 }
 
 /// The points each row contributes (0 for rows that do not count), in row order.
-fn row_points(
-    values: &[ArrayRef],
-    opt_filter: Option<&BooleanArray>,
-) -> Result<impl Iterator<Item = i64>> {
+fn row_points(values: &[ArrayRef], opt_filter: Option<&BooleanArray>) -> Result<Vec<i64>> {
     let [order_day, amount, as_of] = take_function_args(NAME, values)?;
-    let order_day = order_day.as_primitive::<Date32Type>().clone();
-    let amount = amount.as_primitive::<Float64Type>().clone();
-    let as_of = as_of.as_primitive::<Date32Type>().clone();
-    let filter = opt_filter.cloned();
+    let order_day = order_day.as_primitive::<Date32Type>();
+    let amount = amount.as_primitive::<Float64Type>();
+    let as_of = as_of.as_primitive::<Date32Type>();
     // The 12-month cut-off of the as-of date, cached: the as-of date is nearly always one value.
     let mut cutoff: Option<(i32, i32)> = None;
-    let mut failed = None;
-    let points: Vec<i64> = (0..order_day.len())
-        .map(|row| {
-            let selected = filter
-                .as_ref()
-                .is_none_or(|f| f.is_valid(row) && f.value(row));
-            if !selected || order_day.is_null(row) || amount.is_null(row) || as_of.is_null(row) {
-                return 0;
-            }
-            let (day, today) = (order_day.value(row), as_of.value(row));
-            let expired_on_or_before = match cutoff {
-                Some((date, cut)) if date == today => cut,
-                _ => match add_months(today, -VALID_MONTHS) {
-                    Some(cut) => {
-                        cutoff = Some((today, cut));
-                        cut
-                    }
-                    None => {
-                        failed = Some(today);
-                        return 0;
-                    }
-                },
-            };
-            if day > expired_on_or_before && day <= today {
-                points_of(amount.value(row))
-            } else {
-                0
-            }
-        })
-        .collect();
-    if let Some(day) = failed {
-        return exec_err!("{NAME}: as_of date {day} is out of range");
+    let mut points = Vec::with_capacity(order_day.len());
+    for row in 0..order_day.len() {
+        if !selected(opt_filter, row)
+            || order_day.is_null(row)
+            || amount.is_null(row)
+            || as_of.is_null(row)
+        {
+            points.push(0);
+            continue;
+        }
+        let (day, today) = (order_day.value(row), as_of.value(row));
+        let expired_on_or_before = match cutoff {
+            Some((date, cut)) if date == today => cut,
+            _ => match add_months(today, -VALID_MONTHS) {
+                Some(cut) => {
+                    cutoff = Some((today, cut));
+                    cut
+                }
+                None => return exec_err!("{NAME}: as_of date {today} is out of range"),
+            },
+        };
+        let counts = day > expired_on_or_before && day <= today;
+        points.push(if counts {
+            points_of(amount.value(row))
+        } else {
+            0
+        });
     }
-    Ok(points.into_iter())
+    Ok(points)
 }
 
 /// Whole points of an amount: truncated toward zero, saturating far outside any real amount.
@@ -213,7 +204,9 @@ struct PointsAccumulator {
 
 impl Accumulator for PointsAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        self.points = row_points(values, None)?.fold(self.points, i64::saturating_add);
+        self.points = row_points(values, None)?
+            .into_iter()
+            .fold(self.points, i64::saturating_add);
         Ok(())
     }
 
@@ -305,7 +298,7 @@ impl GroupsAccumulator for PointsGroupsAccumulator {
         values: &[ArrayRef],
         opt_filter: Option<&BooleanArray>,
     ) -> Result<Vec<ArrayRef>> {
-        let points: Int64Array = row_points(values, opt_filter)?.map(Some).collect();
+        let points = Int64Array::from(row_points(values, opt_filter)?);
         Ok(vec![Arc::new(points)])
     }
 
@@ -343,7 +336,7 @@ mod tests {
             ])),
             Arc::new(Date32Array::from(vec![AS_OF; 6])),
         ];
-        let points: Vec<i64> = row_points(&values, None).unwrap().collect();
+        let points = row_points(&values, None).unwrap();
         // Earned 2023-06-30: expired; 2023-07-01: counts; after as_of: not yet; return: -3.
         assert_eq!(points, vec![0, 10, 5, 0, -3, 0]);
         let mut acc = PointsAccumulator::default();

@@ -17,7 +17,7 @@ use datafusion::logical_expr::{
 };
 
 use crate::DOC_SECTION;
-use crate::args::{Kind, Param, arrays, coerce, param};
+use crate::args::{Kind, Param, arrays, coerce, is_b2b, param};
 use crate::options::CustlakeOptions;
 
 const NAME: &str = "repurchase_reminder_date";
@@ -115,8 +115,7 @@ impl ScalarUDFImpl for RepurchaseReminderDate {
                 if due.is_null(row) {
                     return None;
                 }
-                let b2b = customer_type.is_valid(row)
-                    && customer_type.value(row).eq_ignore_ascii_case("B2B");
+                let b2b = is_b2b(customer_type, row);
                 // Only a date at the very start of Date32's range can underflow: NULL then.
                 due.value(row)
                     .checked_sub(if b2b { lead_b2b } else { lead_b2c })
