@@ -19,7 +19,14 @@ pub mod sqlstate {
     pub const INVALID_PARAMETER_VALUE: &str = "22023";
     pub const INVALID_TEXT_REPRESENTATION: &str = "22P02";
     pub const INVALID_BINARY_REPRESENTATION: &str = "22P03";
+    pub const ACTIVE_SQL_TRANSACTION: &str = "25001";
     pub const READ_ONLY_SQL_TRANSACTION: &str = "25006";
+    pub const NO_ACTIVE_SQL_TRANSACTION: &str = "25P01";
+    pub const IN_FAILED_SQL_TRANSACTION: &str = "25P02";
+    pub const INVALID_CURSOR_STATE: &str = "24000";
+    pub const INVALID_CURSOR_NAME: &str = "34000";
+    pub const DUPLICATE_CURSOR: &str = "42P03";
+    pub const CANT_CHANGE_RUNTIME_PARAM: &str = "55P02";
     pub const INVALID_PASSWORD: &str = "28P01";
     pub const SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION: &str = "42000";
     pub const SYNTAX_ERROR: &str = "42601";
@@ -75,6 +82,12 @@ impl std::fmt::Display for SqlError {
 }
 
 impl std::error::Error for SqlError {}
+
+impl From<ArrowError> for SqlError {
+    fn from(error: ArrowError) -> Self {
+        SqlError::from(DataFusionError::from(error))
+    }
+}
 
 impl From<DataFusionError> for SqlError {
     fn from(error: DataFusionError) -> Self {

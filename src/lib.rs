@@ -9,6 +9,9 @@
 //! - [`engine`] is the one seam from [`config`] to a DataFusion session state: tables, object
 //!   stores, the functions of `custlake-udfs`, memory pool, settings, an optimizer rule for
 //!   date filters, and the saved queries (`queries/*.sql`) as views in schema `segments`;
+//! - [`pgcompat`] is PostgreSQL's SQL surface over DataFusion — pg_catalog,
+//!   information_schema, system functions, session settings, name resolution — knowing
+//!   neither the wire nor CRM; the engine installs it, the server applies it per statement;
 //! - [`lakegen`] writes the demo lake (Arrow/Parquet only);
 //! - [`error`] is the one error type queries end in, with its SQLSTATE.
 //!
@@ -31,4 +34,5 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod lakegen;
+pub mod pgcompat;
 pub mod server;

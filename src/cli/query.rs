@@ -29,7 +29,20 @@ pub async fn run(args: QueryArgs) -> Result<(), String> {
 /// Runs one statement and renders the result as an aligned table, with a row count below it.
 pub async fn run_sql(engine: &Engine, sql: &str) -> Result<String, SqlError> {
     let ctx = engine.session();
-    let plan = ctx.state().create_logical_plan(sql).await?;
+    let state = ctx.state();
+    let mut statements = datafusion::sql::parser::DFParser::parse_sql_with_dialect(
+        sql,
+        &datafusion::sql::sqlparser::dialect::PostgreSqlDialect {},
+    )
+    .map_err(datafusion::error::DataFusionError::from)?;
+    let (Some(mut statement), None) = (statements.pop_front(), statements.pop_front()) else {
+        return Err(SqlError::new(
+            crate::error::sqlstate::SYNTAX_ERROR,
+            "custlake query runs exactly one statement",
+        ));
+    };
+    crate::pgcompat::rewrite::rewrite(&mut statement, &state);
+    let plan = state.statement_to_plan(statement).await?;
     check_read_only(&plan)?;
     let batches: Vec<_> = ctx
         .execute_logical_plan(plan)

@@ -25,6 +25,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 
 use crate::config::Config;
 use crate::error::SqlError;
+use crate::pgcompat::{self, PgCompat, PgSettings};
 
 pub use lake::{CRM_TABLES, RegisteredTable};
 pub use saved_queries::{LoadReport, QueryFileError, SEGMENTS_SCHEMA, SavedQueries, SavedQuery};
@@ -55,6 +56,7 @@ pub struct Engine {
     state: SessionState,
     tables: Arc<Vec<RegisteredTable>>,
     saved_queries: Arc<SavedQueries>,
+    pg: PgCompat,
 }
 
 impl std::fmt::Debug for Engine {
@@ -70,9 +72,10 @@ impl Engine {
     /// not stop the engine: its error is logged, and the report is at
     /// [`Engine::reload_saved_queries`] for callers that want it.
     pub async fn build(config: &Config) -> Result<Engine, EngineError> {
-        let (state, tables) = build_state_with_tables(config).await?;
+        let (state, tables, pg) = build_state_with_tables(config).await?;
         let engine = Engine {
             state,
+            pg,
             tables: Arc::new(tables),
             saved_queries: Arc::new(SavedQueries::new(config.saved_queries.clone())),
         };
@@ -84,6 +87,14 @@ impl Engine {
     /// start-up and on SIGHUP). Each file that fails is logged as `path:line:column: message`.
     pub async fn reload_saved_queries(&self) -> LoadReport {
         let report = self.saved_queries.reload(&self.state).await;
+        // A saved query's description is its view's comment (`\dv+`, obj_description).
+        self.pg.comments().replace_schema(
+            SEGMENTS_SCHEMA,
+            self.saved_queries
+                .list()
+                .into_iter()
+                .filter_map(|q| q.description.map(|d| (q.name, d))),
+        );
         if let Some(dir) = self.saved_queries.dir() {
             log::info!(
                 "saved queries from {}: {} view(s) in schema {SEGMENTS_SCHEMA}, {} error(s)",
@@ -121,7 +132,7 @@ pub async fn build_state(config: &Config) -> Result<SessionState, EngineError> {
 
 async fn build_state_with_tables(
     config: &Config,
-) -> Result<(SessionState, Vec<RegisteredTable>), EngineError> {
+) -> Result<(SessionState, Vec<RegisteredTable>, PgCompat), EngineError> {
     let engine = &config.engine;
     // The pool bounds all queries together; FairSpillPool makes spilling operators share it
     // fairly, and the tracking wrapper names the largest consumers when a query is refused.
@@ -142,7 +153,10 @@ async fn build_state_with_tables(
         .build_arc()?;
 
     let mut session_config = SessionConfig::new()
-        .with_information_schema(true)
+        // pgcompat's information_schema replaces DataFusion's (PostgreSQL's columns and type
+        // names), passing DataFusion's routines, parameters and df_settings through.
+        .with_information_schema(false)
+        .with_option_extension(PgSettings::default())
         // `SET custlake.as_of = '…'`, read by as_of() and the time-dependent functions; the
         // lake's as-of date, if configured, is every session's default.
         .with_option_extension(custlake_udfs::CustlakeOptions {
@@ -170,11 +184,13 @@ async fn build_state_with_tables(
         .with_optimizer_rule(Arc::new(date_filters::DateCastComparison))
         .build();
     custlake_udfs::register_all(&mut state)?;
+    let product_functions = custlake_udfs::function_names();
+    let pg = pgcompat::install(&mut state, &product_functions).await?;
 
     let ctx = SessionContext::new_with_state(state);
     lake::register_object_stores(&ctx, config)?;
     let tables = lake::register_tables(&ctx, config).await?;
-    Ok((ctx.state(), tables))
+    Ok((ctx.state(), tables, pg))
 }
 
 /// Refuses plans that would change the lake or the shared catalog: custlake serves a lake

@@ -10,13 +10,11 @@
 //! allocation shared by the batch's `DataRow`s.
 
 mod render;
-mod types;
 mod writers;
 
 use bytes::BytesMut;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
-use pgwire::api::Type;
 use pgwire::api::portal::Format;
 use pgwire::api::results::{FieldFormat, FieldInfo};
 use pgwire::messages::data::DataRow;
@@ -24,6 +22,8 @@ use pgwire::messages::data::DataRow;
 use writers::{Visit, Writer};
 
 use crate::error::{SqlError, sqlstate};
+use crate::pgcompat::types;
+pub use crate::pgcompat::types::PgColumnType;
 
 /// Why a result cannot be encoded.
 #[derive(Debug, thiserror::Error)]
@@ -54,14 +54,6 @@ impl From<EncodeError> for SqlError {
     }
 }
 
-/// How a column appears on the wire: its Postgres type and atttypmod.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PgColumnType {
-    pub pg_type: Type,
-    /// `-1` when the type has no modifier; `numeric(p, s)` columns carry `((p << 16) | s) + 4`.
-    pub type_modifier: i32,
-}
-
 /// Map an Arrow type to the Postgres type clients see. Errors (not panics) for types we
 /// cannot serve, with a message naming the type.
 ///
@@ -86,7 +78,7 @@ pub struct PgColumnType {
 ///
 /// Anything else (unions, run-end encoded, list views) is [`EncodeError::UnsupportedType`].
 pub fn pg_column_type(data_type: &DataType) -> Result<PgColumnType, EncodeError> {
-    types::column_type(data_type)
+    types::column_type(data_type).ok_or_else(|| EncodeError::UnsupportedType(data_type.to_string()))
 }
 
 /// The format of each of `columns` result columns under `format`, rejecting per-column

@@ -40,8 +40,20 @@ use super::session::{Planned, Session, TransactionCommand};
 use crate::engine::Engine;
 use crate::error::{SqlError, sqlstate};
 
-/// What the server reports as its version: PostgreSQL-shaped, so drivers that parse it are content.
+/// What the server reports as its version in ParameterStatus: PostgreSQL-shaped, so drivers
+/// that parse it are content. The number is `pgcompat`'s (`SHOW server_version`, `version()`).
 pub const SERVER_VERSION: &str = concat!("16.6 (custlake ", env!("CARGO_PKG_VERSION"), ")");
+
+// The ParameterStatus version must start with the version the catalog reports.
+const _: () = {
+    let reported = SERVER_VERSION.as_bytes();
+    let number = crate::pgcompat::settings::SERVER_VERSION.as_bytes();
+    let mut i = 0;
+    while i < number.len() {
+        assert!(reported[i] == number[i]);
+        i += 1;
+    }
+};
 
 /// Counts statements that are running (planned and not yet fully sent), so shutdown can wait
 /// for them.
@@ -168,9 +180,18 @@ impl StartupHandler for Backend {
                 .session_extensions()
                 .insert::<Arc<ConnectionHandle>>(handle);
             client.session_extensions().insert(guard);
-            client
-                .session_extensions()
-                .insert(Session::new(self.engine.session()));
+            let metadata = client.metadata();
+            let user = metadata.get(pgwire::api::METADATA_USER).cloned();
+            let startup: Vec<(String, String)> = metadata
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            client.session_extensions().insert(Session::new(
+                self.engine.session(),
+                user,
+                pid,
+                &startup,
+            ));
             finish_authentication(client, &self.parameters).await?;
         }
         Ok(())
@@ -188,6 +209,7 @@ impl Backend {
     ) -> Result<Response, SqlError> {
         let (plan, tag, returns_rows) = match planned {
             Planned::Transaction(command) => {
+                session.transaction_command(command);
                 let tag = Tag::new(command.tag());
                 return Ok(match command {
                     TransactionCommand::Begin => Response::TransactionStart(tag),
@@ -195,6 +217,15 @@ impl Backend {
                         Response::TransactionEnd(tag)
                     }
                 });
+            }
+            Planned::Session(command) => {
+                return match session.run_command(&command)? {
+                    Some(rows) => {
+                        let guard = self.in_flight.enter();
+                        self.rows_response(rows, formats, command.tag(), guard)
+                    }
+                    None => Ok(Response::Execution(Tag::new(command.tag()))),
+                };
             }
             Planned::Plan {
                 plan,
@@ -212,6 +243,17 @@ impl Backend {
         if !returns_rows {
             return Ok(Response::Execution(Tag::new(tag)));
         }
+        self.rows_response(stream, formats, tag, guard)
+    }
+
+    /// A response that encodes `stream`'s batches into DataRows as pgwire writes them.
+    fn rows_response(
+        &self,
+        stream: SendableRecordBatchStream,
+        formats: &Format,
+        tag: &str,
+        guard: InFlightGuard,
+    ) -> Result<Response, SqlError> {
         let schema = stream.schema();
         let fields = field_infos(&schema, formats)?;
         let column_formats = fields.iter().map(FieldInfo::format).collect();
@@ -324,6 +366,11 @@ impl QueryParser for Parser {
                 field_infos(&schema, format.unwrap_or(&Format::UnifiedText))
                     .map_err(|e| to_pgwire(e.into()))
             }
+            Planned::Session(command) => match command.result_schema() {
+                Some(schema) => field_infos(&schema, format.unwrap_or(&Format::UnifiedText))
+                    .map_err(|e| to_pgwire(e.into())),
+                None => Ok(Vec::new()),
+            },
             _ => Ok(Vec::new()),
         }
     }

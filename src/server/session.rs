@@ -2,13 +2,15 @@
 //! turning SQL text into plans the handler can describe, bind and run.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use datafusion::arrow::datatypes::{DataType, Field};
+use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement};
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DFStatement};
 use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
@@ -16,10 +18,22 @@ use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 
 use crate::engine::check_read_only;
 use crate::error::{SqlError, sqlstate};
+use crate::pgcompat::commands::{self, Command};
+use crate::pgcompat::{PgSettings, rewrite};
 
 /// One client connection's view of the engine.
 pub struct Session {
     ctx: SessionContext,
+    /// The options a new session starts with: what `RESET` and `DISCARD ALL` return to.
+    defaults: ConfigOptions,
+    transaction: Mutex<TransactionState>,
+}
+
+#[derive(Debug, Default)]
+struct TransactionState {
+    open: bool,
+    /// The options before the transaction's first `SET LOCAL`, restored when it ends.
+    before_local_settings: Option<ConfigOptions>,
 }
 
 /// Transaction control is accepted and tracked for the protocol's sake; custlake is read-only,
@@ -53,6 +67,8 @@ pub enum Planned {
         parameter_types: Vec<DataType>,
     },
     Transaction(TransactionCommand),
+    /// `SET`, `SHOW`, `RESET`, `DISCARD` of PostgreSQL's settings.
+    Session(Command),
 }
 
 impl Planned {
@@ -62,14 +78,92 @@ impl Planned {
             Planned::Plan {
                 parameter_types, ..
             } => parameter_types,
-            Planned::Transaction(_) => &[],
+            Planned::Transaction(_) | Planned::Session(_) => &[],
         }
     }
 }
 
 impl Session {
-    pub fn new(ctx: SessionContext) -> Self {
-        Session { ctx }
+    /// A session on `ctx`, connected as `user` with backend process ID `backend_pid`;
+    /// `startup` are the settings of the client's startup packet (`application_name`,
+    /// `DateStyle` …), which become the session's reset values. Values custlake cannot honour
+    /// are left at custlake's own (which the server reports in ParameterStatus).
+    pub fn new(
+        ctx: SessionContext,
+        user: Option<String>,
+        backend_pid: i32,
+        startup: &[(String, String)],
+    ) -> Self {
+        let defaults = ctx.state().config_options().as_ref().clone();
+        {
+            let state = ctx.state_ref();
+            let mut state = state.write();
+            let options = state.config_mut().options_mut();
+            if let Some(settings) = options.extensions.get_mut::<PgSettings>() {
+                settings.user = user;
+                settings.backend_pid = backend_pid;
+                for (name, value) in startup {
+                    if let Err(e) = settings.set_reset_value(name, value) {
+                        log::debug!("startup parameter {name}={value} not applied: {e}");
+                    }
+                }
+            }
+        }
+        Session {
+            ctx,
+            defaults,
+            transaction: Mutex::new(TransactionState::default()),
+        }
+    }
+
+    /// The value of a setting now (`application_name`, `custlake.as_of` …).
+    pub fn setting(&self, name: &str) -> Option<String> {
+        crate::pgcompat::functions::setting_value(self.ctx.state().config_options(), name)
+    }
+
+    /// Whether a transaction block is open.
+    pub fn in_transaction(&self) -> bool {
+        self.transaction
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .open
+    }
+
+    /// Notes a BEGIN, COMMIT or ROLLBACK; at the end of a transaction the settings of its
+    /// `SET LOCAL`s are undone.
+    pub fn transaction_command(&self, command: TransactionCommand) {
+        let mut transaction = self.transaction.lock().unwrap_or_else(|e| e.into_inner());
+        match command {
+            TransactionCommand::Begin => transaction.open = true,
+            TransactionCommand::Commit | TransactionCommand::Rollback => {
+                transaction.open = false;
+                if let Some(before) = transaction.before_local_settings.take() {
+                    let state = self.ctx.state_ref();
+                    let mut state = state.write();
+                    *state.config_mut().options_mut() = before;
+                }
+            }
+        }
+    }
+
+    /// Runs a session command; returns the rows of `SHOW` as a stream.
+    pub fn run_command(
+        &self,
+        command: &Command,
+    ) -> Result<Option<SendableRecordBatchStream>, SqlError> {
+        let mut transaction = self.transaction.lock().unwrap_or_else(|e| e.into_inner());
+        let transaction = &mut *transaction;
+        let saved = transaction
+            .open
+            .then_some(&mut transaction.before_local_settings);
+        let rows = commands::execute(command, &self.ctx, &self.defaults, saved)?;
+        Ok(rows.map(|batch| {
+            let schema = batch.schema();
+            Box::pin(RecordBatchStreamAdapter::new(
+                schema,
+                futures::stream::once(async move { Ok(batch) }),
+            )) as SendableRecordBatchStream
+        }))
     }
 
     /// Splits a query string into statements (PostgreSQL dialect).
@@ -83,9 +177,21 @@ impl Session {
     /// message (`None` where it left the choice to the server).
     pub async fn plan(
         &self,
-        statement: DFStatement,
+        mut statement: DFStatement,
         declared: &[Option<DataType>],
     ) -> Result<Planned, SqlError> {
+        if let Some(command) = commands::classify_statement(&statement) {
+            return Ok(Planned::Session(command));
+        }
+        if let DFStatement::Statement(s) = &statement {
+            let mut transaction = self.transaction.lock().unwrap_or_else(|e| e.into_inner());
+            let transaction = &mut *transaction;
+            let saved = transaction
+                .open
+                .then_some(&mut transaction.before_local_settings);
+            commands::apply_set_config_calls(s, &self.ctx, &self.defaults, saved)?;
+        }
+        rewrite::rewrite(&mut statement, &self.ctx.state());
         let (tag, returns_rows) = match &statement {
             DFStatement::Statement(s) => match s.as_ref() {
                 SqlStatement::StartTransaction { .. } => {

@@ -1,6 +1,7 @@
 //! The one integration-test binary (each extra binary links DataFusion again). Modules:
 //! - `common`: a small generated lake shared by the tests, and an in-process server on 127.0.0.1:0;
 //! - `wire`: the PostgreSQL protocol through tokio-postgres;
+//! - `catalog`: pg_catalog, information_schema, psql's meta-commands, per-connection settings;
 //! - `cli`: the built `custlake` binary — `query`, and a scripted psql session against `serve`;
 //! - `lake`: config and table registration, start-up errors, refresh of new files;
 //! - `params`: bind parameters decoded from text and binary format;
@@ -10,6 +11,7 @@
 //! - `segments`: each saved query (`queries/*.sql`) against an independent Rust computation on the lake;
 //! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB).
 
+mod catalog;
 mod cli;
 mod common;
 mod encode;

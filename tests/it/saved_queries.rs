@@ -246,12 +246,11 @@ async fn views_are_served_and_listed() {
         .await
         .unwrap();
     assert_eq!(listed.get::<_, String>(0), "VIEW");
-    // Until pg_catalog serves it as the view's comment, the description reaches clients as
-    // the start of the view's definition (DataFusion names the column `definition`; PostgreSQL's
-    // `view_definition` is for the catalog issue).
+    // The definition is PostgreSQL's `view_definition`; the description is the view's
+    // comment, as `\dv+` and BI tools read it.
     let definition: String = client
         .query_one(
-            "SELECT definition FROM information_schema.views \
+            "SELECT view_definition FROM information_schema.views \
              WHERE table_schema = 'segments' AND table_name = 'vip'",
             &[],
         )
@@ -262,6 +261,29 @@ async fn views_are_served_and_listed() {
         definition.starts_with("-- VIPs.\nSELECT customer_id"),
         "{definition}"
     );
+    let comment: Option<String> = client
+        .query_one(
+            "SELECT obj_description('segments.vip'::regclass, 'pg_class')",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(comment.as_deref(), Some("VIPs."));
+    let described: Vec<(String, String)> = client
+        .query(
+            "SELECT c.relname, d.description FROM pg_catalog.pg_description d \
+             JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'segments' ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(described, [("vip".to_string(), "VIPs.".to_string())]);
     let error = client
         .query("SELECT * FROM segments.nothing", &[])
         .await

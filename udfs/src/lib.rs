@@ -108,6 +108,22 @@ pub fn table_functions() -> Vec<(&'static str, Arc<dyn TableFunctionImpl>)> {
 /// `as_of()` reads [`CustlakeOptions`] from the session; without that extension it is
 /// simply the current date, and `SET custlake.as_of` fails with "Could not find config
 /// namespace".
+/// The names of every function of this crate (scalar, aggregate, window and table).
+pub fn function_names() -> std::collections::BTreeSet<String> {
+    let mut names: std::collections::BTreeSet<String> = scalar_functions()
+        .iter()
+        .map(|f| f.name().to_string())
+        .collect();
+    names.extend(aggregate_functions().iter().map(|f| f.name().to_string()));
+    names.extend(window_functions().iter().map(|f| f.name().to_string()));
+    names.extend(
+        table_functions()
+            .into_iter()
+            .map(|(name, _)| name.to_string()),
+    );
+    names
+}
+
 pub fn register_all(state: &mut SessionState) -> Result<()> {
     for function in scalar_functions() {
         state.register_udf(function)?;

@@ -30,7 +30,7 @@ use super::EncodeError;
 use super::render::{
     self, Magnitude, PG_EPOCH_DAYS, PG_EPOCH_USECS, TimestampStyle, USECS_PER_DAY,
 };
-use super::types::{is_scalar, plain_type, scalar_type};
+use crate::pgcompat::types::{is_scalar, plain_type, scalar_type};
 
 /// Renders the values of one downcast Arrow array. `text`, `binary` and `json` are only
 /// called for rows where `is_null` is false.

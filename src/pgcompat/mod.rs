@@ -1,0 +1,94 @@
+//! PostgreSQL's SQL surface over a DataFusion session: what clients of a PostgreSQL database
+//! expect to find besides the data — `pg_catalog` and `information_schema` as PostgreSQL
+//! shows them, its system functions (`version()`, `current_setting`, `obj_description` …),
+//! its session settings (`search_path`, `DateStyle` …) and its ways of naming things
+//! (`pg_class` without a schema, `'orders'::regclass`).
+//!
+//! It knows neither the wire protocol nor CRM: the engine installs it into the session state
+//! ([`install`]), the server applies [`rewrite::rewrite`] to each statement and keeps the
+//! session's [`settings::PgSettings`], and whoever owns an object sets its comment through
+//! [`PgCompat::comments`].
+//!
+//! - [`types`]: Arrow → PostgreSQL types, shared with the wire encoder;
+//! - [`oid`]: stable OIDs derived from names;
+//! - [`snapshot`]: the schemas, relations and functions the catalog describes;
+//! - [`pg_catalog`], [`information_schema`]: the tables, built per scan ([`virtual_schema`]);
+//! - [`functions`]: the system functions;
+//! - [`settings`]: the standard settings;
+//! - [`rewrite`]: the syntax rewrites.
+
+pub mod commands;
+pub mod functions;
+pub mod information_schema;
+pub mod oid;
+pub mod pg_catalog;
+pub mod rewrite;
+mod rows;
+pub mod settings;
+pub mod snapshot;
+pub mod types;
+mod virtual_schema;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use datafusion::common::{Result, plan_datafusion_err};
+use datafusion::execution::FunctionRegistry;
+use datafusion::execution::context::SessionState;
+
+pub use settings::PgSettings;
+pub use snapshot::ObjectComments;
+
+use snapshot::FunctionIndex;
+use virtual_schema::{Shared, VirtualSchema};
+
+/// The handle an engine keeps after [`install`].
+#[derive(Debug, Clone)]
+pub struct PgCompat {
+    shared: Arc<Shared>,
+}
+
+impl PgCompat {
+    /// Comments on relations, shown by `obj_description`, `pg_description` and `\d+`.
+    pub fn comments(&self) -> &ObjectComments {
+        &self.shared.comments
+    }
+}
+
+/// Adds `pg_catalog`, PostgreSQL's `information_schema` and the system functions to `state`,
+/// whose config must carry a [`PgSettings`] extension and must not enable DataFusion's own
+/// information_schema (this one replaces it, passing its `routines`, `parameters` and
+/// `df_settings` through). Call it after every other function is registered:
+/// `extension_functions` are the product's own, listed in schema `public`.
+pub async fn install(
+    state: &mut SessionState,
+    extension_functions: &BTreeSet<String>,
+) -> Result<PgCompat> {
+    let shared = Arc::new(Shared::default());
+    let database = state.config_options().catalog.default_catalog.clone();
+    let catalog = state
+        .catalog_list()
+        .catalog(&database)
+        .ok_or_else(|| plan_datafusion_err!("no catalog {database} to add pg_catalog to"))?;
+    catalog.register_schema(
+        "pg_catalog",
+        Arc::new(VirtualSchema::new(
+            pg_catalog::tables(),
+            Arc::clone(&shared),
+        )),
+    )?;
+    catalog.register_schema(
+        "information_schema",
+        Arc::new(VirtualSchema::new(
+            information_schema::tables().await?,
+            Arc::clone(&shared),
+        )),
+    )?;
+    for function in functions::all(Arc::clone(state.catalog_list()), Arc::clone(&shared)) {
+        state.register_udf(Arc::new(function))?;
+    }
+    let index = FunctionIndex::build(state, extension_functions);
+    // Set once per engine; a second install would build a second `Shared`.
+    let _ = shared.functions.set(index);
+    Ok(PgCompat { shared })
+}

@@ -1,0 +1,513 @@
+//! Rewrites of the SQL text's syntax tree that make PostgreSQL clients' catalog queries
+//! plannable by DataFusion, each one a PostgreSQL meaning DataFusion lacks:
+//!
+//! - names resolve as PostgreSQL resolves them: `pg_catalog` first, then `search_path`
+//!   (`FROM pg_class` is `pg_catalog.pg_class`; with `search_path = segments, public`,
+//!   `FROM champions` is `segments.champions`);
+//! - `pg_catalog.f(…)` calls `f`, as every function is found there;
+//! - `a OPERATOR(pg_catalog.~) b` is `a ~ b`; `x COLLATE "C"` is `x` (one collation here);
+//! - a correlated scalar subquery in a select list that does not aggregate becomes a
+//!   `LEFT JOIN LATERAL` (DataFusion decorrelates lateral joins with any predicate, scalar
+//!   subqueries only with equalities): `SELECT a.attname, (SELECT … WHERE c.oid =
+//!   a.attcollation AND a.attcollation <> t.typcollation) FROM pg_attribute a` is psql's `\d`;
+//! - any other scalar subquery that does not aggregate (`(SELECT d.adbin FROM pg_attrdef d WHERE
+//!   d.adrelid = a.attrelid)`) takes `first_value` of its one column: DataFusion plans
+//!   correlated scalar subqueries only when they aggregate. For the zero or one row such
+//!   subqueries return, the value is the same; where PostgreSQL would fail on a second row,
+//!   custlake returns the first;
+//! - casts to PostgreSQL's own types: `'orders'::regclass` is the table's OID and
+//!   `attrelid::regclass` its name, likewise `regtype`; `::oid` is an unsigned 32-bit
+//!   integer; `name`, `"char"` and `pg_catalog.text` are text.
+//!
+//! These work on the parsed tree, never on the SQL text, so string literals and quoted
+//! identifiers are never touched.
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+
+use datafusion::execution::context::SessionState;
+use datafusion::sql::parser::Statement as DFStatement;
+use datafusion::sql::sqlparser::ast::{
+    BinaryOperator, CastKind, DataType as SqlType, Expr, Function, FunctionArg, FunctionArgExpr,
+    FunctionArgumentList, FunctionArguments, GroupByExpr, Ident, Join, JoinConstraint,
+    JoinOperator, ObjectName, ObjectNamePart, Query, Select, SelectItem, SetExpr, TableAlias,
+    TableFactor, Value, VisitMut, VisitorMut,
+};
+
+use super::settings::PgSettings;
+
+/// Rewrites `statement` in place for the session `state`.
+pub fn rewrite(statement: &mut DFStatement, state: &SessionState) {
+    match statement {
+        DFStatement::Statement(statement) => {
+            let mut rewriter = Rewriter::new(state);
+            let _ = statement.visit(&mut rewriter);
+        }
+        DFStatement::Explain(explain) => rewrite(&mut explain.statement, state),
+        _ => {}
+    }
+}
+
+struct Rewriter<'a> {
+    state: &'a SessionState,
+    /// `pg_catalog` first, then the session's search_path.
+    path: Vec<String>,
+    ctes: HashSet<String>,
+    /// Lateral joins made from scalar subqueries so far, to name them apart.
+    laterals: usize,
+}
+
+impl<'a> Rewriter<'a> {
+    fn new(state: &'a SessionState) -> Self {
+        let settings = state
+            .config_options()
+            .extensions
+            .get::<PgSettings>()
+            .cloned()
+            .unwrap_or_default();
+        let mut path = vec!["pg_catalog".to_string()];
+        path.extend(settings.search_path());
+        Rewriter {
+            state,
+            path,
+            ctes: HashSet::new(),
+            laterals: 0,
+        }
+    }
+
+    /// The schema an unqualified relation name resolves to, if it is not the default one.
+    fn schema_for(&self, name: &str) -> Option<String> {
+        let options = self.state.config_options();
+        let catalog = self
+            .state
+            .catalog_list()
+            .catalog(&options.catalog.default_catalog)?;
+        let found = self.path.iter().find(|schema| {
+            catalog
+                .schema(schema)
+                .is_some_and(|provider| provider.table_exist(name))
+        })?;
+        (*found != options.catalog.default_schema).then(|| found.clone())
+    }
+}
+
+impl Rewriter<'_> {
+    fn is_aggregate(&self, expr: &Expr) -> bool {
+        let mut found = false;
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
+            if let Expr::Function(f) = e
+                && f.over.is_none()
+                && let Some(ident) = single_ident(&f.name)
+                && self
+                    .state
+                    .aggregate_functions()
+                    .contains_key(&folded(ident))
+            {
+                found = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        found
+    }
+
+    /// For a scalar subquery that reads outer columns and does not aggregate: the name
+    /// PostgreSQL gives its column.
+    fn lateral_candidate(&self, query: &Query) -> Option<String> {
+        if query.with.is_some() || query.limit_clause.is_some() || query.order_by.is_some() {
+            return None;
+        }
+        let SetExpr::Select(select) = query.body.as_ref() else {
+            return None;
+        };
+        if select.distinct.is_some()
+            || select.having.is_some()
+            || !matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
+        {
+            return None;
+        }
+        let [item] = select.projection.as_slice() else {
+            return None;
+        };
+        let (value, alias) = match item {
+            SelectItem::UnnamedExpr(e) => (e, None),
+            SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias)),
+            _ => return None,
+        };
+        if self.is_aggregate(value) || !reads_outer_columns(query) {
+            return None;
+        }
+        Some(match (alias, value) {
+            (Some(alias), _) => folded(alias),
+            (None, Expr::Identifier(ident)) => folded(ident),
+            (None, Expr::CompoundIdentifier(parts)) => parts.last().map(folded)?,
+            (None, Expr::Function(f)) => f.name.0.last()?.as_ident().map(folded)?,
+            _ => "?column?".to_string(),
+        })
+    }
+
+    fn aggregate_scalar_subquery(&self, query: &mut Query) {
+        if query.limit_clause.is_some() || query.order_by.is_some() || query.fetch.is_some() {
+            return;
+        }
+        let SetExpr::Select(select) = query.body.as_mut() else {
+            return;
+        };
+        if select.distinct.is_some()
+            || select.having.is_some()
+            || !matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
+        {
+            return;
+        }
+        let [item] = select.projection.as_mut_slice() else {
+            return;
+        };
+        let (value, alias) = match item {
+            SelectItem::UnnamedExpr(e) => (e, None),
+            SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.clone())),
+            _ => return,
+        };
+        if self.is_aggregate(value) {
+            return;
+        }
+        let inner = std::mem::replace(value, Expr::value(Value::Null));
+        let aggregated = call("first_value", vec![inner]);
+        *item = match alias {
+            Some(alias) => SelectItem::ExprWithAlias {
+                expr: aggregated,
+                alias,
+            },
+            None => SelectItem::UnnamedExpr(aggregated),
+        };
+    }
+}
+
+/// Whether `query` names a qualifier (`a.attrelid`) that none of its own FROM items
+/// introduces, i.e. reads a column of an enclosing query.
+fn reads_outer_columns(query: &Query) -> bool {
+    let mut own: HashSet<String> = HashSet::new();
+    let _ = datafusion::sql::sqlparser::ast::visit_relations(query, |name| {
+        if let Some(last) = name.0.last().and_then(|p| p.as_ident()) {
+            own.insert(folded(last));
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    struct Aliases<'a>(&'a mut HashSet<String>);
+    impl datafusion::sql::sqlparser::ast::Visitor for Aliases<'_> {
+        type Break = ();
+        fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+            let alias = match factor {
+                TableFactor::Table { alias, .. } | TableFactor::Derived { alias, .. } => alias,
+                _ => &None,
+            };
+            if let Some(alias) = alias {
+                self.0.insert(folded(&alias.name));
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let _ = datafusion::sql::sqlparser::ast::Visit::visit(query, &mut Aliases(&mut own));
+    let mut outer = false;
+    let _ = datafusion::sql::sqlparser::ast::visit_expressions(query, |e| {
+        if let Expr::CompoundIdentifier(parts) = e
+            && parts.len() >= 2
+            && !own.contains(&folded(&parts[parts.len() - 2]))
+        {
+            outer = true;
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    });
+    outer
+}
+
+fn empty_query() -> Query {
+    use datafusion::sql::sqlparser::parser::Parser;
+    // A placeholder while the subquery is moved; always replaced before the visit ends.
+    Parser::new(&datafusion::sql::sqlparser::dialect::PostgreSqlDialect {})
+        .try_with_sql("SELECT NULL")
+        .and_then(|mut p| p.parse_query())
+        .map(|q| *q)
+        .expect("SELECT NULL parses")
+}
+
+fn single_ident(name: &ObjectName) -> Option<&Ident> {
+    match name.0.as_slice() {
+        [ObjectNamePart::Identifier(ident)] => Some(ident),
+        _ => None,
+    }
+}
+
+/// The identifier as PostgreSQL folds it: quoted as written, unquoted in lower case.
+fn folded(ident: &Ident) -> String {
+    if ident.quote_style.is_some() {
+        ident.value.clone()
+    } else {
+        ident.value.to_ascii_lowercase()
+    }
+}
+
+fn call(name: &str, args: Vec<Expr>) -> Expr {
+    Expr::Function(Function {
+        name: ObjectName::from(vec![Ident::new(name)]),
+        uses_odbc_syntax: false,
+        parameters: FunctionArguments::None,
+        args: FunctionArguments::List(FunctionArgumentList {
+            duplicate_treatment: None,
+            args: args
+                .into_iter()
+                .map(|e| FunctionArg::Unnamed(FunctionArgExpr::Expr(e)))
+                .collect(),
+            clauses: vec![],
+        }),
+        filter: None,
+        null_treatment: None,
+        over: None,
+        within_group: vec![],
+    })
+}
+
+fn is_string_literal(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Value(v) if matches!(
+            v.value,
+            Value::SingleQuotedString(_) | Value::EscapedStringLiteral(_) | Value::DollarQuotedString(_)
+        )
+    )
+}
+
+/// The PostgreSQL type a cast names, lower-cased and without `pg_catalog.`, when it is one
+/// DataFusion does not know.
+fn postgres_type_name(data_type: &SqlType) -> Option<String> {
+    match data_type {
+        SqlType::Regclass => Some("regclass".into()),
+        SqlType::Custom(name, modifiers) if modifiers.is_empty() => {
+            let parts: Vec<String> = name
+                .0
+                .iter()
+                .filter_map(|p| p.as_ident().map(folded))
+                .collect();
+            match parts.as_slice() {
+                [t] => Some(t.clone()),
+                [schema, t] if schema == "pg_catalog" => Some(t.clone()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+enum CastRewrite {
+    /// Call this function on the operand instead.
+    Function(&'static str),
+    /// Cast to this type instead.
+    Type(SqlType),
+}
+
+fn cast_rewrite(type_name: &str, operand_is_literal: bool) -> Option<CastRewrite> {
+    use CastRewrite as R;
+    Some(match type_name {
+        "regclass" if operand_is_literal => R::Function("regclass_oid"),
+        "regclass" => R::Function("regclass_name"),
+        "regtype" if operand_is_literal => R::Function("regtype_oid"),
+        "regtype" => R::Function("regtype_name"),
+        "regnamespace" if !operand_is_literal => R::Function("regnamespace_name"),
+        "oid" | "regproc" | "regprocedure" | "regoper" | "regrole" | "xid" | "cid" => {
+            R::Type(SqlType::IntUnsigned(None))
+        }
+        "name" | "char" | "text" | "bpchar" | "varchar" | "unknown" | "pg_node_tree" => {
+            R::Type(SqlType::Text)
+        }
+        "int2" => R::Type(SqlType::SmallInt(None)),
+        "int4" | "integer" => R::Type(SqlType::Int(None)),
+        "int8" | "bigint" => R::Type(SqlType::BigInt(None)),
+        "float4" => R::Type(SqlType::Real),
+        "float8" => R::Type(SqlType::DoublePrecision),
+        "bool" | "boolean" => R::Type(SqlType::Boolean),
+        "date" => R::Type(SqlType::Date),
+        "numeric" => R::Type(SqlType::Numeric(
+            datafusion::sql::sqlparser::ast::ExactNumberInfo::None,
+        )),
+        _ => return None,
+    })
+}
+
+fn operator(parts: &[String]) -> Option<BinaryOperator> {
+    let op = match parts {
+        [op] => op.as_str(),
+        [schema, op] if schema.eq_ignore_ascii_case("pg_catalog") => op.as_str(),
+        _ => return None,
+    };
+    Some(match op {
+        "~" => BinaryOperator::PGRegexMatch,
+        "~*" => BinaryOperator::PGRegexIMatch,
+        "!~" => BinaryOperator::PGRegexNotMatch,
+        "!~*" => BinaryOperator::PGRegexNotIMatch,
+        "=" => BinaryOperator::Eq,
+        "<>" | "!=" => BinaryOperator::NotEq,
+        "<" => BinaryOperator::Lt,
+        "<=" => BinaryOperator::LtEq,
+        ">" => BinaryOperator::Gt,
+        ">=" => BinaryOperator::GtEq,
+        "+" => BinaryOperator::Plus,
+        "-" => BinaryOperator::Minus,
+        "*" => BinaryOperator::Multiply,
+        "/" => BinaryOperator::Divide,
+        "||" => BinaryOperator::StringConcat,
+        _ => return None,
+    })
+}
+
+impl VisitorMut for Rewriter<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        if let Some(with) = &query.with {
+            for cte in &with.cte_tables {
+                self.ctes.insert(folded(&cte.alias.name));
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+        if select.from.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        let mut joins = Vec::new();
+        for item in select.projection.iter_mut() {
+            let (Expr::Subquery(query), alias) = (match item {
+                SelectItem::UnnamedExpr(e) => (e, None),
+                SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.clone())),
+                _ => continue,
+            }) else {
+                continue;
+            };
+            let Some(inner_name) = self.lateral_candidate(query) else {
+                continue;
+            };
+            let name = alias.unwrap_or_else(|| Ident::new(inner_name));
+            self.laterals += 1;
+            let relation = Ident::new(format!("__custlake_scalar_{}", self.laterals));
+            let column = Ident::new("value");
+            let mut subquery = std::mem::replace(query, Box::new(empty_query()));
+            if let SetExpr::Select(inner) = subquery.body.as_mut()
+                && let [only] = inner.projection.as_mut_slice()
+            {
+                let value = match std::mem::replace(only, SelectItem::Wildcard(Default::default()))
+                {
+                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
+                    other => {
+                        *only = other;
+                        continue;
+                    }
+                };
+                *only = SelectItem::ExprWithAlias {
+                    expr: value,
+                    alias: column.clone(),
+                };
+            }
+            joins.push(Join {
+                relation: TableFactor::Derived {
+                    lateral: true,
+                    subquery,
+                    alias: Some(TableAlias {
+                        explicit: true,
+                        name: relation.clone(),
+                        columns: vec![],
+                        at: None,
+                    }),
+                    sample: None,
+                },
+                global: false,
+                join_operator: JoinOperator::LeftOuter(JoinConstraint::On(Expr::value(
+                    Value::Boolean(true),
+                ))),
+            });
+            *item = SelectItem::ExprWithAlias {
+                expr: Expr::CompoundIdentifier(vec![relation, column]),
+                alias: name,
+            };
+        }
+        if let Some(last) = select.from.last_mut() {
+            last.joins.extend(joins);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        if let TableFactor::Table {
+            name,
+            alias,
+            args: None,
+            ..
+        } = factor
+            && let Some(ident) = single_ident(name)
+        {
+            let table = folded(ident);
+            if !self.ctes.contains(&table)
+                && let Some(schema) = self.schema_for(&table)
+            {
+                // Keep the name the query used as its alias, so `pg_class.relname` resolves.
+                if alias.is_none() {
+                    *alias = Some(TableAlias {
+                        explicit: true,
+                        name: ident.clone(),
+                        columns: vec![],
+                        at: None,
+                    });
+                }
+                *name = ObjectName::from(vec![Ident::new(schema), Ident::new(table)]);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        match expr {
+            Expr::Subquery(query) => self.aggregate_scalar_subquery(query),
+            Expr::Function(function) => {
+                if let [
+                    ObjectNamePart::Identifier(schema),
+                    ObjectNamePart::Identifier(name),
+                ] = function.name.0.as_slice()
+                    && folded(schema) == "pg_catalog"
+                {
+                    function.name = ObjectName::from(vec![name.clone()]);
+                }
+            }
+            Expr::Collate { expr: inner, .. } => {
+                let inner = std::mem::replace(inner.as_mut(), Expr::value(Value::Null));
+                *expr = inner;
+            }
+            Expr::BinaryOp { op, .. } => {
+                if let BinaryOperator::PGCustomBinaryOperator(parts) = op
+                    && let Some(plain) = operator(parts)
+                {
+                    *op = plain;
+                }
+            }
+            Expr::Cast {
+                kind: CastKind::DoubleColon | CastKind::Cast,
+                expr: operand,
+                data_type,
+                ..
+            } => {
+                let Some(type_name) = postgres_type_name(data_type) else {
+                    return ControlFlow::Continue(());
+                };
+                match cast_rewrite(&type_name, is_string_literal(operand)) {
+                    Some(CastRewrite::Function(function)) => {
+                        let operand = std::mem::replace(operand.as_mut(), Expr::value(Value::Null));
+                        *expr = call(function, vec![operand]);
+                    }
+                    Some(CastRewrite::Type(replacement)) => *data_type = replacement,
+                    None => {}
+                }
+            }
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+}

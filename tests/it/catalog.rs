@@ -1,0 +1,366 @@
+//! PostgreSQL's catalog and session surface as clients meet it: psql's meta-commands,
+//! pg_catalog and information_schema consistent with what the wire sends, stable OIDs,
+//! `version()`, and SET / SHOW / RESET / DISCARD kept per connection.
+
+use std::net::SocketAddr;
+use std::process::Command;
+
+use tokio_postgres::Client;
+
+use crate::common::{TestServer, lake_config, sqlstate};
+
+/// A server on the test lake with two saved queries, one of them described.
+async fn server_with_views() -> (TestServer, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("vip.sql"),
+        "-- Customers with the ten lowest ids.\nSELECT customer_id, email FROM customers WHERE customer_id <= 10",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("big_orders.sql"),
+        "SELECT order_id, amount FROM orders WHERE amount > 500",
+    )
+    .unwrap();
+    let mut config = lake_config();
+    config.saved_queries = Some(dir.path().to_path_buf());
+    (TestServer::start(&config).await, dir)
+}
+
+/// Runs psql with one command and returns its unaligned, tuples-only output lines.
+async fn psql(addr: SocketAddr, command: &str) -> Vec<String> {
+    let command = command.to_string();
+    tokio::task::spawn_blocking(move || {
+        let out = Command::new("psql")
+            .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(addr.ip().to_string())
+            .arg("-p")
+            .arg(addr.port().to_string())
+            .args(["-U", "tester", "-d", "custlake", "-c", &command])
+            .env("PGCONNECT_TIMEOUT", "10")
+            .output()
+            .expect("psql must be installed (the README's test command installs it)");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "psql {command}: {stderr}");
+        assert!(stderr.trim().is_empty(), "psql {command} warned: {stderr}");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn psql_lists_schemas_tables_views_and_functions() {
+    let (server, _dir) = server_with_views().await;
+    assert_eq!(
+        psql(server.addr, r"\dt").await,
+        [
+            "public|customers|table|custlake",
+            "public|interactions|table|custlake",
+            "public|order_items|table|custlake",
+            "public|orders|table|custlake",
+            "public|products|table|custlake",
+            "public|referrals|table|custlake",
+        ]
+    );
+    assert_eq!(
+        psql(server.addr, r"\dn").await,
+        ["public|custlake", "segments|custlake"]
+    );
+    assert_eq!(
+        psql(server.addr, r"\dv segments.*").await,
+        [
+            "segments|big_orders|view|custlake",
+            "segments|vip|view|custlake",
+        ]
+    );
+    // \dv+ shows each saved query's description as the view's comment.
+    let described = psql(server.addr, r"\dv+ segments.*").await;
+    assert_eq!(
+        described,
+        [
+            "segments|big_orders|view|custlake|permanent|0 bytes|",
+            "segments|vip|view|custlake|permanent|0 bytes|Customers with the ten lowest ids.",
+        ]
+    );
+    // \df lists custlake's own functions (schema public), not the built-ins.
+    let functions = psql(server.addr, r"\df rfm*").await;
+    let names: Vec<(String, String)> = functions
+        .iter()
+        .map(|l| {
+            let cols: Vec<&str> = l.split('|').collect();
+            (cols[1].to_string(), cols[4].to_string())
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("rfm".to_string(), "func".to_string()),
+            ("rfm_bucket".to_string(), "func".to_string()),
+            ("rfm_score".to_string(), "window".to_string()),
+            ("rfm_segment".to_string(), "func".to_string()),
+        ]
+    );
+    let aggregates = psql(server.addr, r"\df nps").await;
+    assert_eq!(aggregates, ["public|nps|double precision|score bigint|agg"]);
+    server.stop().await;
+}
+
+async fn column_types(client: &Client, table: &str) -> Vec<(String, String, String)> {
+    client
+        .query(
+            "SELECT column_name, data_type, udt_name FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+            &[&table],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+#[tokio::test]
+async fn catalog_matches_the_wire_and_oids_are_stable() {
+    let (server, _dir) = server_with_views().await;
+    let a = server.connect().await;
+    let b = server.connect().await;
+
+    // The same OID from every connection, by name and by regclass.
+    let oid_a: i64 = a
+        .query_one("SELECT oid FROM pg_class WHERE relname = 'orders'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    let oid_b: i64 = b
+        .query_one("SELECT 'orders'::regclass", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(oid_a, oid_b);
+    let name: String = b
+        .query_one("SELECT $1::bigint::regclass::text", &[&oid_a])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(name, "orders");
+
+    // pg_attribute says what RowDescription sends.
+    let statement = a.prepare("SELECT * FROM orders").await.unwrap();
+    let wire: Vec<(String, u32)> = statement
+        .columns()
+        .iter()
+        .map(|c| (c.name().to_string(), c.type_().oid()))
+        .collect();
+    let catalog: Vec<(String, u32)> = a
+        .query(
+            "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = 'orders'::regclass \
+             AND attnum > 0 ORDER BY attnum",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), u32::try_from(r.get::<_, i64>(1)).unwrap()))
+        .collect();
+    assert_eq!(wire, catalog);
+
+    // information_schema.columns with PostgreSQL's type names and udt_name.
+    let s = |v: &str| v.to_string();
+    assert_eq!(
+        column_types(&a, "orders").await,
+        [
+            (s("order_id"), s("bigint"), s("int8")),
+            (s("customer_id"), s("bigint"), s("int8")),
+            (
+                s("order_ts"),
+                s("timestamp without time zone"),
+                s("timestamp")
+            ),
+            (s("channel"), s("text"), s("text")),
+            (s("status"), s("text"), s("text")),
+            (s("amount"), s("numeric"), s("numeric")),
+            (s("discount"), s("numeric"), s("numeric")),
+            (s("currency"), s("text"), s("text")),
+        ]
+    );
+    let formatted: Vec<String> = a
+        .query(
+            "SELECT pg_catalog.format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute \
+             WHERE attrelid = 'orders'::regclass ORDER BY attnum",
+            &[],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(formatted[5], "numeric(12,2)");
+    assert_eq!(formatted[2], "timestamp without time zone");
+
+    // Views, their SQL, and visibility by search_path.
+    let definition: String = a
+        .query_one(
+            "SELECT pg_get_viewdef('segments.big_orders'::regclass, true)",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        definition,
+        "SELECT order_id, amount FROM orders WHERE amount > 500"
+    );
+    assert!(!visible(&a).await);
+    a.batch_execute("SET search_path = segments, public")
+        .await
+        .unwrap();
+    assert!(visible(&a).await);
+    assert!(!visible(&b).await, "search_path is per connection");
+    // Unqualified names now resolve through segments, as in PostgreSQL.
+    let vips = a.query("SELECT customer_id FROM vip", &[]).await.unwrap();
+    assert_eq!(vips.len(), 10);
+    let error = b
+        .query("SELECT customer_id FROM vip", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "42P01");
+    server.stop().await;
+}
+
+async fn visible(client: &Client) -> bool {
+    client
+        .query_one(
+            "SELECT pg_table_is_visible(c.oid) FROM pg_class c \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'segments' AND c.relname = 'vip'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get::<_, bool>(0)
+}
+
+async fn show(client: &Client, name: &str) -> String {
+    client
+        .simple_query(&format!("SHOW {name}"))
+        .await
+        .unwrap()
+        .into_iter()
+        .find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_string),
+            _ => None,
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn settings_are_per_connection_and_reset() {
+    let server = TestServer::start_on_lake().await;
+    let a = server.connect().await;
+    let b = server.connect().await;
+
+    let version: String = a.query_one("SELECT version()", &[]).await.unwrap().get(0);
+    assert!(
+        version.starts_with("PostgreSQL 16.6 (custlake "),
+        "{version}"
+    );
+    assert_eq!(show(&a, "server_version_num").await, "160006");
+    assert_eq!(show(&a, "server_version").await, "16.6");
+
+    a.batch_execute(
+        "SET application_name = 'segment-review'; SET DateStyle = 'ISO, DMY'; \
+         SET statement_timeout = '5s'; SET extra_float_digits = 3",
+    )
+    .await
+    .unwrap();
+    assert_eq!(show(&a, "application_name").await, "segment-review");
+    assert_eq!(show(&a, "datestyle").await, "ISO, DMY");
+    assert_eq!(show(&a, "statement_timeout").await, "5s");
+    assert_eq!(show(&b, "DateStyle").await, "ISO, MDY");
+    assert_eq!(show(&b, "statement_timeout").await, "0");
+    let (name, setting): (String, String) = {
+        let row = a
+            .query_one(
+                "SELECT name, setting FROM pg_settings WHERE name = 'extra_float_digits'",
+                &[],
+            )
+            .await
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(
+        (name.as_str(), setting.as_str()),
+        ("extra_float_digits", "3")
+    );
+    let current: String = a
+        .query_one("SELECT current_setting('application_name')", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(current, "segment-review");
+    assert_eq!(
+        show(&a, "transaction isolation level").await,
+        "read committed"
+    );
+
+    // Errors carry PostgreSQL's SQLSTATEs.
+    for (statement, code) in [
+        ("SET no_such_setting = 1", "42704"),
+        ("SHOW no_such_setting", "42704"),
+        ("SET extra_float_digits = 9", "22023"),
+        ("SET server_version = '17'", "55P02"),
+        ("SET DateStyle = 'German'", "0A000"),
+        ("SET TimeZone = 'Europe/Berlin'", "0A000"),
+    ] {
+        let error = a.batch_execute(statement).await.unwrap_err();
+        assert_eq!(sqlstate(&error), code, "{statement}");
+    }
+
+    a.batch_execute("RESET DateStyle").await.unwrap();
+    assert_eq!(show(&a, "DateStyle").await, "ISO, MDY");
+    assert_eq!(show(&a, "application_name").await, "segment-review");
+    a.batch_execute("RESET ALL").await.unwrap();
+    assert_eq!(show(&a, "application_name").await, "");
+    assert_eq!(show(&a, "statement_timeout").await, "0");
+
+    // DISCARD ALL also returns custlake's own settings to the lake's defaults.
+    let lake_as_of = show(&a, "custlake.as_of").await;
+    a.batch_execute("SET custlake.as_of = '2020-01-01'; SET search_path = segments")
+        .await
+        .unwrap();
+    assert_eq!(show(&a, "custlake.as_of").await, "2020-01-01");
+    a.batch_execute("DISCARD ALL").await.unwrap();
+    assert_eq!(show(&a, "custlake.as_of").await, lake_as_of);
+    assert_eq!(show(&a, "search_path").await, "\"$user\", public");
+
+    // SET LOCAL lasts until the transaction ends; outside one it changes nothing.
+    a.batch_execute("SET LOCAL application_name = 'ignored'")
+        .await
+        .unwrap();
+    assert_eq!(show(&a, "application_name").await, "");
+    a.batch_execute("BEGIN; SET LOCAL application_name = 'in-transaction'")
+        .await
+        .unwrap();
+    assert_eq!(show(&a, "application_name").await, "in-transaction");
+    a.batch_execute("COMMIT").await.unwrap();
+    assert_eq!(show(&a, "application_name").await, "");
+
+    // set_config sets and returns the value.
+    let value: String = a
+        .query_one(
+            "SELECT set_config('application_name', 'via-function', false)",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(value, "via-function");
+    assert_eq!(show(&a, "application_name").await, "via-function");
+    server.stop().await;
+}
