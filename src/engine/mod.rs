@@ -120,6 +120,11 @@ impl Engine {
         SessionContext::new_with_state(self.state.clone())
     }
 
+    /// Bytes the memory pool has handed out to running queries now.
+    pub fn memory_reserved(&self) -> usize {
+        self.state.runtime_env().memory_pool.reserved()
+    }
+
     pub fn tables(&self) -> &[RegisteredTable] {
         &self.tables
     }

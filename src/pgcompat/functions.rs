@@ -87,6 +87,11 @@ pub enum Behaviour {
     RegtypeName,
     RegnamespaceName,
     QuoteIdent,
+    /// `array_lower(array, dimension)`: 1 for a non-empty first dimension (arrays here are
+    /// one-dimensional and start at 1).
+    ArrayLower,
+    /// `array_upper(array, dimension)`: the length of a non-empty first dimension.
+    ArrayUpper,
 }
 
 /// A PostgreSQL compatibility function; see the module documentation.
@@ -523,6 +528,22 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             DataType::Utf8,
             "`oid::regnamespace` shown as text: the schema's name.",
             "regnamespace_name(oid)",
+        ),
+        (
+            "array_lower",
+            B::ArrayLower,
+            &[2],
+            DataType::Int32,
+            "The lower bound of an array dimension (1 for the first dimension of a non-empty array, else NULL).",
+            "array_lower(array, dimension)",
+        ),
+        (
+            "array_upper",
+            B::ArrayUpper,
+            &[2],
+            DataType::Int32,
+            "The upper bound of an array dimension (its length for the first dimension of a non-empty array, else NULL).",
+            "array_upper(array, dimension)",
         ),
         (
             "quote_ident",
@@ -1128,6 +1149,41 @@ impl ScalarUDFImpl for PgFunction {
                             Some(name.unwrap_or_else(|| id.to_string()))
                         })
                         .collect::<StringArray>(),
+                )
+            }
+            B::ArrayLower | B::ArrayUpper => {
+                let arrays = a[0].to_array(rows)?;
+                let dimensions: Int32Array = typed_arg(&a[1], rows, &DataType::Int32)?;
+                let lengths: Vec<Option<usize>> = match arrays.data_type() {
+                    DataType::List(_) => {
+                        let list = datafusion::common::cast::as_list_array(&arrays)?;
+                        (0..rows)
+                            .map(|i| list.is_valid(i).then(|| list.value_length(i) as usize))
+                            .collect()
+                    }
+                    DataType::LargeList(_) => {
+                        let list = datafusion::common::cast::as_large_list_array(&arrays)?;
+                        (0..rows)
+                            .map(|i| list.is_valid(i).then(|| list.value_length(i) as usize))
+                            .collect()
+                    }
+                    other => return exec_err!("{} takes an array, not {other}", self.name),
+                };
+                Arc::new(
+                    lengths
+                        .into_iter()
+                        .zip(dimensions.iter())
+                        .map(|(length, dimension)| match (length, dimension) {
+                            (Some(n), Some(1)) if n > 0 => {
+                                Some(if self.behaviour == B::ArrayLower {
+                                    1
+                                } else {
+                                    i32::try_from(n).unwrap_or(i32::MAX)
+                                })
+                            }
+                            _ => None,
+                        })
+                        .collect::<Int32Array>(),
                 )
             }
             B::QuoteIdent => {

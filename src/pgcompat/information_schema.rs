@@ -175,6 +175,22 @@ pub async fn tables() -> Result<BTreeMap<&'static str, TableDef>> {
         ),
     );
     t.insert(
+        "character_sets",
+        def(
+            &[
+                ("character_set_catalog", TEXT),
+                ("character_set_schema", TEXT),
+                ("character_set_name", TEXT),
+                ("character_repertoire", TEXT),
+                ("form_of_use", TEXT),
+                ("default_collate_catalog", TEXT),
+                ("default_collate_schema", TEXT),
+                ("default_collate_name", TEXT),
+            ],
+            character_sets_rows,
+        ),
+    );
+    t.insert(
         "constraint_column_usage",
         def(
             &[
@@ -203,6 +219,22 @@ pub async fn tables() -> Result<BTreeMap<&'static str, TableDef>> {
         }
     }
     Ok(t)
+}
+
+/// The one encoding custlake speaks.
+fn character_sets_rows(cx: &Context<'_>, schema: SchemaRef) -> Result<RecordBatch> {
+    let mut rows = Rows::new(schema);
+    rows.push(vec![
+        val::null(),
+        val::null(),
+        val::text("UTF8"),
+        val::text("UCS"),
+        val::text("UTF8"),
+        val::text(&cx.snapshot.database),
+        val::text("pg_catalog"),
+        val::text("C.UTF-8"),
+    ])?;
+    rows.finish()
 }
 
 fn tables_rows(cx: &Context<'_>, schema: SchemaRef) -> Result<RecordBatch> {

@@ -622,6 +622,36 @@ pub fn tables() -> BTreeMap<&'static str, TableDef> {
         ),
     );
     t.insert(
+        "pg_sequence",
+        def(
+            &[
+                ("seqrelid", OID),
+                ("seqtypid", OID),
+                ("seqstart", ty::INT8),
+                ("seqincrement", ty::INT8),
+                ("seqmax", ty::INT8),
+                ("seqmin", ty::INT8),
+                ("seqcache", ty::INT8),
+                ("seqcycle", BOOL),
+            ],
+            empty,
+        ),
+    );
+    t.insert(
+        "pg_stat_user_tables",
+        def(
+            &[
+                ("relid", OID),
+                ("schemaname", TEXT),
+                ("relname", TEXT),
+                ("seq_scan", ty::INT8),
+                ("n_live_tup", ty::INT8),
+                ("n_dead_tup", ty::INT8),
+            ],
+            pg_stat_user_tables,
+        ),
+    );
+    t.insert(
         "pg_views",
         def(
             &[
@@ -1115,6 +1145,26 @@ fn pg_views(cx: &Context<'_>, schema: SchemaRef) -> Result<RecordBatch> {
             val::text(&r.name),
             val::text(OWNER_NAME),
             val::opt_text(r.definition.clone()),
+        ])?;
+    }
+    rows.finish()
+}
+
+/// The lake's tables; row counts are NULL: they are not counted per query.
+fn pg_stat_user_tables(cx: &Context<'_>, schema: SchemaRef) -> Result<RecordBatch> {
+    let mut rows = Rows::new(schema);
+    for r in
+        cx.snapshot.relations.iter().filter(|r| {
+            r.kind == 'r' && r.schema != "pg_catalog" && r.schema != "information_schema"
+        })
+    {
+        rows.push(vec![
+            val::oid(r.oid),
+            val::text(&r.schema),
+            val::text(&r.name),
+            val::null(),
+            val::null(),
+            val::null(),
         ])?;
     }
     rows.finish()

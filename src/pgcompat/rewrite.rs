@@ -313,9 +313,9 @@ fn cast_rewrite(type_name: &str, operand_is_literal: bool) -> Option<CastRewrite
         "regtype" if operand_is_literal => R::Function("regtype_oid"),
         "regtype" => R::Function("regtype_name"),
         "regnamespace" if !operand_is_literal => R::Function("regnamespace_name"),
-        "oid" | "regproc" | "regprocedure" | "regoper" | "regrole" | "xid" | "cid" => {
-            R::Type(SqlType::IntUnsigned(None))
-        }
+        "oid" | "regoper" | "regrole" | "xid" | "cid" => R::Type(SqlType::IntUnsigned(None)),
+        // pg_type's and pg_proc's regproc columns hold function names here.
+        "regproc" | "regprocedure" => R::Type(SqlType::Text),
         "name" | "char" | "text" | "bpchar" | "varchar" | "unknown" | "pg_node_tree" => {
             R::Type(SqlType::Text)
         }
@@ -437,6 +437,21 @@ impl VisitorMut for Rewriter<'_> {
     }
 
     fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        // `FROM pg_catalog.generate_series(…)`: set-returning functions are found without
+        // the schema, like every function.
+        if let TableFactor::Table {
+            name,
+            args: Some(_),
+            ..
+        } = factor
+            && let [
+                ObjectNamePart::Identifier(schema),
+                ObjectNamePart::Identifier(function),
+            ] = name.0.as_slice()
+            && folded(schema) == "pg_catalog"
+        {
+            *name = ObjectName::from(vec![function.clone()]);
+        }
         if let TableFactor::Table {
             name,
             alias,

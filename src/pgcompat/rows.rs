@@ -18,6 +18,7 @@ pub mod ty {
     pub const BOOL: DataType = DataType::Boolean;
     pub const INT2: DataType = DataType::Int16;
     pub const INT4: DataType = DataType::Int32;
+    pub const INT8: DataType = DataType::Int64;
     pub const FLOAT4: DataType = DataType::Float32;
 
     /// `text[]`, `aclitem[]`.

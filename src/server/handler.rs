@@ -33,6 +33,7 @@ use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use super::cancel::{CancelRegistry, QueryCancel};
 use super::encode::{BatchEncoder, field_infos, pg_column_type};
 use super::error::to_pgwire;
 use super::params;
@@ -106,6 +107,7 @@ pub struct Backend {
     pids: RandomPidSecretKeyGenerator,
     parser: Arc<Parser>,
     parameters: DefaultServerParameterProvider,
+    cancels: Arc<CancelRegistry>,
 }
 
 impl Backend {
@@ -123,6 +125,7 @@ impl Backend {
             pids: RandomPidSecretKeyGenerator::default(),
             parser: Arc::new(Parser),
             parameters,
+            cancels: Arc::new(CancelRegistry::default()),
         }
     }
 }
@@ -141,10 +144,42 @@ impl PgWireServerHandlers for Handlers {
         self.0.clone()
     }
     fn cancel_handler(&self) -> Arc<impl pgwire::api::cancel::CancelHandler> {
-        Arc::new(pgwire::api::cancel::DefaultCancelHandler::new(
-            self.0.connections.clone(),
-        ))
+        Arc::new(Canceller {
+            connections: self.0.connections.clone(),
+            cancels: self.0.cancels.clone(),
+        })
     }
+}
+
+/// Answers CancelRequests: pgwire's connection manager cancels a statement still being
+/// planned, the registry one whose rows are being computed and sent.
+struct Canceller {
+    connections: Arc<ConnectionManager>,
+    cancels: Arc<CancelRegistry>,
+}
+
+#[async_trait]
+impl pgwire::api::cancel::CancelHandler for Canceller {
+    async fn on_cancel_request(&self, request: pgwire::messages::cancel::CancelRequest) {
+        self.cancels
+            .cancel(request.pid, &request.secret_key.to_bytes());
+        self.connections
+            .cancel(request.pid, &request.secret_key)
+            .await;
+    }
+}
+
+fn query_cancel_of<C: ClientInfo>(client: &C) -> PgWireResult<Arc<QueryCancel>> {
+    client
+        .session_extensions()
+        .get::<Arc<QueryCancel>>()
+        .map(|c| (*c).clone())
+        .ok_or_else(|| {
+            to_pgwire(SqlError::new(
+                sqlstate::PROTOCOL_VIOLATION,
+                "query before the session was set up",
+            ))
+        })
 }
 
 fn session_of<C: ClientInfo>(client: &C) -> PgWireResult<Arc<Session>> {
@@ -175,6 +210,9 @@ impl StartupHandler for Backend {
             save_startup_parameters_to_metadata(client, startup);
             let (pid, secret_key) = self.pids.generate(client);
             client.set_pid_and_secret_key(pid, secret_key.clone());
+            let (cancel, registration) = self.cancels.register(pid, secret_key.to_bytes());
+            client.session_extensions().insert(cancel);
+            client.session_extensions().insert(registration);
             let (handle, guard) = self.connections.register(pid, secret_key);
             client
                 .session_extensions()
@@ -203,6 +241,7 @@ impl Backend {
     async fn respond(
         &self,
         session: &Session,
+        cancel: &QueryCancel,
         planned: Planned,
         parameters: Option<ParamValues>,
         formats: &Format,
@@ -222,7 +261,8 @@ impl Backend {
                 return match session.run_command(&command)? {
                     Some(rows) => {
                         let guard = self.in_flight.enter();
-                        self.rows_response(rows, formats, command.tag(), guard)
+                        let stop = StatementStop::new(session, cancel);
+                        self.rows_response(rows, formats, command.tag(), guard, stop)
                     }
                     None => Ok(Response::Execution(Tag::new(command.tag()))),
                 };
@@ -239,11 +279,12 @@ impl Backend {
             None => *plan,
         };
         let guard = self.in_flight.enter();
+        let stop = StatementStop::new(session, cancel);
         let stream = session.execute(plan).await?;
         if !returns_rows {
             return Ok(Response::Execution(Tag::new(tag)));
         }
-        self.rows_response(stream, formats, tag, guard)
+        self.rows_response(stream, formats, tag, guard, stop)
     }
 
     /// A response that encodes `stream`'s batches into DataRows as pgwire writes them.
@@ -253,12 +294,14 @@ impl Backend {
         formats: &Format,
         tag: &str,
         guard: InFlightGuard,
+        stop: StatementStop,
     ) -> Result<Response, SqlError> {
         let schema = stream.schema();
         let fields = field_infos(&schema, formats)?;
         let column_formats = fields.iter().map(FieldInfo::format).collect();
         let encoder = BatchEncoder::new(schema, column_formats)?;
-        let rows = RowStream::new(stream, encoder, guard, self.terminate.clone()).into_stream();
+        let rows =
+            RowStream::new(stream, encoder, guard, self.terminate.clone(), stop).into_stream();
         let mut response = QueryResponse::new(Arc::new(fields), rows);
         response.set_command_tag(tag);
         Ok(Response::Query(response))
@@ -275,6 +318,7 @@ impl SimpleQueryHandler for Backend {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let session = session_of(client)?;
+        let cancel = query_cancel_of(client)?;
         let statements = Session::parse(query).map_err(to_pgwire)?;
         if statements.is_empty() {
             return Ok(vec![Response::EmptyQuery]);
@@ -285,7 +329,7 @@ impl SimpleQueryHandler for Backend {
             // PostgreSQL; later statements are not even planned (they may depend on a SET).
             let outcome = match session.plan(statement, &[]).await {
                 Ok(planned) => {
-                    self.respond(&session, planned, None, &Format::UnifiedText)
+                    self.respond(&session, &cancel, planned, None, &Format::UnifiedText)
                         .await
                 }
                 Err(e) => Err(e),
@@ -473,8 +517,10 @@ impl ExtendedQueryHandler for Backend {
             }
             Some(ParamValues::List(values))
         };
+        let cancel = query_cancel_of(client)?;
         self.respond(
             &session,
+            &cancel,
             prepared.clone(),
             parameters,
             &portal.result_column_format,
@@ -484,12 +530,70 @@ impl ExtendedQueryHandler for Backend {
     }
 }
 
+/// What ends a statement early besides shutdown: a CancelRequest, or its statement_timeout.
+struct StatementStop {
+    cancel: CancellationToken,
+    deadline: Option<tokio::time::Instant>,
+}
+
+impl StatementStop {
+    fn new(session: &Session, cancel: &QueryCancel) -> Self {
+        let timeout_ms = session.statement_timeout_ms();
+        StatementStop {
+            cancel: cancel.start(),
+            deadline: (timeout_ms > 0).then(|| {
+                tokio::time::Instant::now() + std::time::Duration::from_millis(timeout_ms)
+            }),
+        }
+    }
+
+    fn cancelled() -> SqlError {
+        SqlError::new(
+            sqlstate::QUERY_CANCELED,
+            "canceling statement due to user request",
+        )
+    }
+
+    fn timed_out() -> SqlError {
+        SqlError::new(
+            sqlstate::QUERY_CANCELED,
+            "canceling statement due to statement timeout",
+        )
+    }
+
+    /// The error to end the statement with, if it is to end now (checked per row: a
+    /// suspended portal may sit on the rest of an encoded batch).
+    fn already_stopped(&self) -> Option<SqlError> {
+        if self.cancel.is_cancelled() {
+            return Some(Self::cancelled());
+        }
+        self.deadline
+            .is_some_and(|d| tokio::time::Instant::now() >= d)
+            .then(Self::timed_out)
+    }
+
+    /// Resolves with the error to end the statement with.
+    async fn stopped(&self) -> SqlError {
+        let deadline = async {
+            match self.deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = self.cancel.cancelled() => Self::cancelled(),
+            _ = deadline => Self::timed_out(),
+        }
+    }
+}
+
 /// DataFusion batches → DataRows, one batch at a time, pulled by pgwire as it writes to the socket.
 struct RowStream {
     batches: SendableRecordBatchStream,
     encoder: BatchEncoder,
     pending: std::vec::IntoIter<DataRow>,
     terminate: CancellationToken,
+    stop: StatementStop,
     _in_flight: InFlightGuard,
     done: bool,
 }
@@ -500,12 +604,14 @@ impl RowStream {
         encoder: BatchEncoder,
         in_flight: InFlightGuard,
         terminate: CancellationToken,
+        stop: StatementStop,
     ) -> Self {
         RowStream {
             batches,
             encoder,
             pending: Vec::new().into_iter(),
             terminate,
+            stop,
             _in_flight: in_flight,
             done: false,
         }
@@ -534,6 +640,10 @@ impl RowStream {
                 self.done = true;
                 return terminated();
             }
+            if let Some(error) = self.stop.already_stopped() {
+                self.done = true;
+                return Some(Err(to_pgwire(error)));
+            }
             if let Some(row) = self.pending.next() {
                 return Some(Ok(row));
             }
@@ -542,6 +652,15 @@ impl RowStream {
                 _ = self.terminate.cancelled() => {
                     self.done = true;
                     return terminated();
+                }
+                error = self.stop.stopped() => {
+                    // Dropping the batches stops DataFusion's plan and frees its memory now,
+                    // not when the portal is closed.
+                    self.done = true;
+                    self.batches = Box::pin(datafusion::physical_plan::EmptyRecordBatchStream::new(
+                        self.batches.schema(),
+                    ));
+                    return Some(Err(to_pgwire(error)));
                 }
                 next = self.batches.next() => next,
             };

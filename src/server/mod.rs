@@ -5,6 +5,7 @@
 //! accepting, lets running statements finish within the grace period, ends those still running
 //! with SQLSTATE 57P01, and closes the connections.
 
+mod cancel;
 pub mod encode;
 pub mod error;
 mod handler;

@@ -118,7 +118,20 @@ impl Session {
 
     /// The value of a setting now (`application_name`, `custlake.as_of` …).
     pub fn setting(&self, name: &str) -> Option<String> {
-        crate::pgcompat::functions::setting_value(self.ctx.state().config_options(), name)
+        let state = self.ctx.state_ref();
+        let state = state.read();
+        crate::pgcompat::functions::setting_value(state.config_options(), name)
+    }
+
+    /// `statement_timeout` in milliseconds (0: none).
+    pub fn statement_timeout_ms(&self) -> u64 {
+        let state = self.ctx.state_ref();
+        let state = state.read();
+        state
+            .config_options()
+            .extensions
+            .get::<PgSettings>()
+            .map_or(0, PgSettings::statement_timeout_ms)
     }
 
     /// Whether a transaction block is open.

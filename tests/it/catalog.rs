@@ -364,3 +364,100 @@ async fn settings_are_per_connection_and_reset() {
     assert_eq!(show(&a, "application_name").await, "via-function");
     server.stop().await;
 }
+
+/// A statement that runs for hours unless stopped. (Its plan yields to the scheduler between
+/// batches, as DataFusion's plans over scans do; a plan that computes for long inside one
+/// batch, such as a nested-loop join of large inputs, stops only when that batch is done.)
+const ENDLESS: &str = "SELECT sum(value % 7) FROM range(1000000000000)";
+
+/// The connection still answers, with the right count.
+async fn assert_answers(client: &Client) {
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM customers", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, crate::common::LAKE_CUSTOMERS as i64);
+}
+
+fn assert_canceled(error: &tokio_postgres::Error, message: &str) {
+    assert_eq!(sqlstate(error), "57014");
+    assert_eq!(error.as_db_error().unwrap().message(), message);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_request_stops_the_running_statement() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let token = client.cancel_token();
+    let running = tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        // Groups by a million keys, so the plan holds memory while it runs.
+        let outcome = client
+            .simple_query(
+                "SELECT value % 1000000 AS k, count(*) FROM range(1000000000000) GROUP BY 1",
+            )
+            .await;
+        (outcome.map(|_| ()), started.elapsed(), client)
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let held = server.engine.memory_reserved();
+    assert!(held > 0, "the running aggregation holds memory");
+    let cancelled_at = std::time::Instant::now();
+    token.cancel_query(tokio_postgres::NoTls).await.unwrap();
+    let (outcome, _, client) = running.await.unwrap();
+    assert_canceled(
+        &outcome.unwrap_err(),
+        "canceling statement due to user request",
+    );
+    assert!(
+        cancelled_at.elapsed() < std::time::Duration::from_secs(1),
+        "took {:?} after the cancel",
+        cancelled_at.elapsed()
+    );
+    // The plan is gone and its memory back in the pool.
+    let mut reserved = server.engine.memory_reserved();
+    for _ in 0..20 {
+        if reserved == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        reserved = server.engine.memory_reserved();
+    }
+    assert_eq!(reserved, 0, "{held} bytes were held while running");
+    // The connection goes on, and a cancel between statements ends nothing.
+    token.cancel_query(tokio_postgres::NoTls).await.unwrap();
+    assert_answers(&client).await;
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statement_timeout_stops_the_running_statement() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    client
+        .batch_execute("SET statement_timeout = 300")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.query(ENDLESS, &[]).await.unwrap_err();
+    assert_canceled(&error, "canceling statement due to statement timeout");
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(1300),
+        "took {:?}",
+        started.elapsed()
+    );
+    // Short statements run, and without the timeout nothing is stopped.
+    assert_answers(&client).await;
+    client
+        .batch_execute("RESET statement_timeout")
+        .await
+        .unwrap();
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM orders", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert!(n > 0);
+    server.stop().await;
+}

@@ -40,6 +40,8 @@ pub fn lake_config() -> Config {
 /// A server on a free loopback port, stopped (gracefully) when dropped.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The served engine (shared with the server), for what only the engine can tell.
+    pub engine: Engine,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -48,7 +50,7 @@ impl TestServer {
     pub async fn start(config: &Config) -> TestServer {
         let engine = Engine::build(config).await.expect("engine");
         let server = Server::bind(
-            engine,
+            engine.clone(),
             "127.0.0.1:0".parse().unwrap(),
             Duration::from_secs(2),
         )
@@ -61,6 +63,7 @@ impl TestServer {
         }));
         TestServer {
             addr,
+            engine,
             stop: Some(stop),
             task: Some(task),
         }
