@@ -29,6 +29,7 @@ use pgwire::api::{
 };
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::data::DataRow;
+use pgwire::messages::response::TransactionStatus;
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -37,7 +38,7 @@ use super::cancel::{CancelRegistry, QueryCancel};
 use super::encode::{BatchEncoder, field_infos, pg_column_type};
 use super::error::to_pgwire;
 use super::params;
-use super::session::{Planned, Session, TransactionCommand};
+use super::session::{CursorCommand, Planned, Session, TransactionCommand};
 use crate::engine::Engine;
 use crate::error::{SqlError, sqlstate};
 
@@ -242,11 +243,48 @@ impl Backend {
         &self,
         session: &Session,
         cancel: &QueryCancel,
+        transaction_failed: bool,
         planned: Planned,
         parameters: Option<ParamValues>,
         formats: &Format,
     ) -> Result<Response, SqlError> {
         let (plan, tag, returns_rows) = match planned {
+            // In a failed transaction block only its end is accepted, and COMMIT rolls back.
+            Planned::Transaction(TransactionCommand::Commit | TransactionCommand::Rollback)
+                if transaction_failed =>
+            {
+                session.transaction_command(TransactionCommand::Rollback);
+                return Ok(Response::TransactionEnd(Tag::new("ROLLBACK")));
+            }
+            Planned::Transaction(TransactionCommand::RollbackToSavepoint) if transaction_failed => {
+                return Err(SqlError::new(
+                    sqlstate::FEATURE_NOT_SUPPORTED,
+                    "ROLLBACK TO SAVEPOINT after an error is not supported: roll back the transaction",
+                ));
+            }
+            _ if transaction_failed => {
+                return Err(SqlError::new(
+                    sqlstate::IN_FAILED_SQL_TRANSACTION,
+                    "current transaction is aborted, commands ignored until end of transaction block",
+                ));
+            }
+            Planned::Transaction(
+                command @ (TransactionCommand::Savepoint
+                | TransactionCommand::Release
+                | TransactionCommand::RollbackToSavepoint),
+            ) if !session.in_transaction() => {
+                return Err(SqlError::new(
+                    sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+                    format!(
+                        "{} can only be used in transaction blocks",
+                        match command {
+                            TransactionCommand::Savepoint => "SAVEPOINT",
+                            TransactionCommand::Release => "RELEASE SAVEPOINT",
+                            _ => "ROLLBACK TO SAVEPOINT",
+                        }
+                    ),
+                ));
+            }
             Planned::Transaction(command) => {
                 session.transaction_command(command);
                 let tag = Tag::new(command.tag());
@@ -255,7 +293,40 @@ impl Backend {
                     TransactionCommand::Commit | TransactionCommand::Rollback => {
                         Response::TransactionEnd(tag)
                     }
+                    TransactionCommand::Savepoint
+                    | TransactionCommand::Release
+                    | TransactionCommand::RollbackToSavepoint => Response::Execution(tag),
                 });
+            }
+            Planned::Cursor(command) => {
+                let tag = command.tag();
+                return match command {
+                    CursorCommand::Declare { name, plan, hold } => {
+                        if !hold && !session.in_transaction() {
+                            return Err(SqlError::new(
+                                sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+                                "DECLARE CURSOR can only be used in transaction blocks",
+                            ));
+                        }
+                        let stream = session.execute(*plan).await?;
+                        session.cursors().declare(&name, stream, hold)?;
+                        Ok(Response::Execution(Tag::new(tag)))
+                    }
+                    CursorCommand::Fetch { name, count, .. } => {
+                        let rows = session.cursors().fetch(&name, count)?;
+                        let guard = self.in_flight.enter();
+                        let stop = StatementStop::new(session, cancel);
+                        self.rows_response(rows, formats, tag, guard, stop)
+                    }
+                    CursorCommand::Close(Some(name)) => {
+                        session.cursors().close(&name)?;
+                        Ok(Response::Execution(Tag::new(tag)))
+                    }
+                    CursorCommand::Close(None) => {
+                        session.cursors().close_all();
+                        Ok(Response::Execution(Tag::new(tag)))
+                    }
+                };
             }
             Planned::Session(command) => {
                 return match session.run_command(&command)? {
@@ -319,6 +390,7 @@ impl SimpleQueryHandler for Backend {
     {
         let session = session_of(client)?;
         let cancel = query_cancel_of(client)?;
+        let mut transaction_failed = client.transaction_status() == TransactionStatus::Error;
         let statements = Session::parse(query).map_err(to_pgwire)?;
         if statements.is_empty() {
             return Ok(vec![Response::EmptyQuery]);
@@ -329,13 +401,25 @@ impl SimpleQueryHandler for Backend {
             // PostgreSQL; later statements are not even planned (they may depend on a SET).
             let outcome = match session.plan(statement, &[]).await {
                 Ok(planned) => {
-                    self.respond(&session, &cancel, planned, None, &Format::UnifiedText)
-                        .await
+                    self.respond(
+                        &session,
+                        &cancel,
+                        transaction_failed,
+                        planned,
+                        None,
+                        &Format::UnifiedText,
+                    )
+                    .await
                 }
                 Err(e) => Err(e),
             };
             match outcome {
-                Ok(response) => responses.push(response),
+                Ok(response) => {
+                    if matches!(response, Response::TransactionEnd(_)) {
+                        transaction_failed = false;
+                    }
+                    responses.push(response)
+                }
                 Err(e) => {
                     responses.push(Response::Error(Box::new(super::error::to_error_info(e))));
                     break;
@@ -408,6 +492,10 @@ impl QueryParser for Parser {
             } => {
                 let schema = plan.schema().as_arrow().clone();
                 field_infos(&schema, format.unwrap_or(&Format::UnifiedText))
+                    .map_err(|e| to_pgwire(e.into()))
+            }
+            Planned::Cursor(CursorCommand::Fetch { schema, .. }) => {
+                field_infos(schema, format.unwrap_or(&Format::UnifiedText))
                     .map_err(|e| to_pgwire(e.into()))
             }
             Planned::Session(command) => match command.result_schema() {
@@ -518,9 +606,11 @@ impl ExtendedQueryHandler for Backend {
             Some(ParamValues::List(values))
         };
         let cancel = query_cancel_of(client)?;
+        let transaction_failed = client.transaction_status() == TransactionStatus::Error;
         self.respond(
             &session,
             &cancel,
+            transaction_failed,
             prepared.clone(),
             parameters,
             &portal.result_column_format,

@@ -6,6 +6,7 @@
 //! with SQLSTATE 57P01, and closes the connections.
 
 mod cancel;
+mod cursor;
 pub mod encode;
 pub mod error;
 mod handler;

@@ -16,6 +16,7 @@ use datafusion::sql::parser::{DFParser, Statement as DFStatement};
 use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 
+use super::cursor::{Cursors, FetchCount};
 use crate::engine::check_read_only;
 use crate::error::{SqlError, sqlstate};
 use crate::pgcompat::commands::{self, Command};
@@ -27,6 +28,7 @@ pub struct Session {
     /// The options a new session starts with: what `RESET` and `DISCARD ALL` return to.
     defaults: ConfigOptions,
     transaction: Mutex<TransactionState>,
+    cursors: Cursors,
 }
 
 #[derive(Debug, Default)]
@@ -37,12 +39,16 @@ struct TransactionState {
 }
 
 /// Transaction control is accepted and tracked for the protocol's sake; custlake is read-only,
-/// so there is nothing to commit or roll back.
+/// so there is nothing to commit or roll back. What a transaction does own here is its
+/// cursors (closed at its end unless `WITH HOLD`) and its `SET LOCAL` settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransactionCommand {
     Begin,
     Commit,
     Rollback,
+    Savepoint,
+    Release,
+    RollbackToSavepoint,
 }
 
 impl TransactionCommand {
@@ -50,7 +56,36 @@ impl TransactionCommand {
         match self {
             TransactionCommand::Begin => "BEGIN",
             TransactionCommand::Commit => "COMMIT",
-            TransactionCommand::Rollback => "ROLLBACK",
+            TransactionCommand::Rollback | TransactionCommand::RollbackToSavepoint => "ROLLBACK",
+            TransactionCommand::Savepoint => "SAVEPOINT",
+            TransactionCommand::Release => "RELEASE",
+        }
+    }
+}
+
+/// `DECLARE`, `FETCH` and `CLOSE`.
+#[derive(Debug, Clone)]
+pub enum CursorCommand {
+    Declare {
+        name: String,
+        plan: Box<LogicalPlan>,
+        hold: bool,
+    },
+    Fetch {
+        name: String,
+        count: FetchCount,
+        schema: datafusion::arrow::datatypes::SchemaRef,
+    },
+    Close(Option<String>),
+}
+
+impl CursorCommand {
+    pub fn tag(&self) -> &'static str {
+        match self {
+            CursorCommand::Declare { .. } => "DECLARE CURSOR",
+            CursorCommand::Fetch { .. } => "FETCH",
+            CursorCommand::Close(Some(_)) => "CLOSE CURSOR",
+            CursorCommand::Close(None) => "CLOSE CURSOR ALL",
         }
     }
 }
@@ -69,6 +104,7 @@ pub enum Planned {
     Transaction(TransactionCommand),
     /// `SET`, `SHOW`, `RESET`, `DISCARD` of PostgreSQL's settings.
     Session(Command),
+    Cursor(CursorCommand),
 }
 
 impl Planned {
@@ -78,7 +114,7 @@ impl Planned {
             Planned::Plan {
                 parameter_types, ..
             } => parameter_types,
-            Planned::Transaction(_) | Planned::Session(_) => &[],
+            Planned::Transaction(_) | Planned::Session(_) | Planned::Cursor(_) => &[],
         }
     }
 }
@@ -113,7 +149,13 @@ impl Session {
             ctx,
             defaults,
             transaction: Mutex::new(TransactionState::default()),
+            cursors: Cursors::default(),
         }
+    }
+
+    /// The session's cursors.
+    pub fn cursors(&self) -> &Cursors {
+        &self.cursors
     }
 
     /// The value of a setting now (`application_name`, `custlake.as_of` …).
@@ -148,8 +190,12 @@ impl Session {
         let mut transaction = self.transaction.lock().unwrap_or_else(|e| e.into_inner());
         match command {
             TransactionCommand::Begin => transaction.open = true,
+            TransactionCommand::Savepoint
+            | TransactionCommand::Release
+            | TransactionCommand::RollbackToSavepoint => {}
             TransactionCommand::Commit | TransactionCommand::Rollback => {
                 transaction.open = false;
+                self.cursors.close_transaction_cursors();
                 if let Some(before) = transaction.before_local_settings.take() {
                     let state = self.ctx.state_ref();
                     let mut state = state.write();
@@ -170,6 +216,9 @@ impl Session {
             .open
             .then_some(&mut transaction.before_local_settings);
         let rows = commands::execute(command, &self.ctx, &self.defaults, saved)?;
+        if *command == Command::DiscardAll {
+            self.cursors.close_all();
+        }
         Ok(rows.map(|batch| {
             let schema = batch.schema();
             Box::pin(RecordBatchStreamAdapter::new(
@@ -213,8 +262,44 @@ impl Session {
                 SqlStatement::Commit { .. } => {
                     return Ok(Planned::Transaction(TransactionCommand::Commit));
                 }
+                SqlStatement::Rollback {
+                    savepoint: Some(_), ..
+                } => {
+                    return Ok(Planned::Transaction(
+                        TransactionCommand::RollbackToSavepoint,
+                    ));
+                }
                 SqlStatement::Rollback { .. } => {
                     return Ok(Planned::Transaction(TransactionCommand::Rollback));
+                }
+                SqlStatement::Savepoint { .. } => {
+                    return Ok(Planned::Transaction(TransactionCommand::Savepoint));
+                }
+                SqlStatement::ReleaseSavepoint { .. } => {
+                    return Ok(Planned::Transaction(TransactionCommand::Release));
+                }
+                SqlStatement::Declare { stmts } => {
+                    return self.plan_declare(stmts).await.map(Planned::Cursor);
+                }
+                SqlStatement::Fetch {
+                    name, direction, ..
+                } => {
+                    let name = folded(name);
+                    let count = fetch_count(direction)?;
+                    let schema = self.cursors.schema(&name)?;
+                    return Ok(Planned::Cursor(CursorCommand::Fetch {
+                        name,
+                        count,
+                        schema,
+                    }));
+                }
+                SqlStatement::Close { cursor } => {
+                    return Ok(Planned::Cursor(CursorCommand::Close(match cursor {
+                        datafusion::sql::sqlparser::ast::CloseCursor::All => None,
+                        datafusion::sql::sqlparser::ast::CloseCursor::Specific { name } => {
+                            Some(folded(name))
+                        }
+                    })));
                 }
                 other => command_tag(other),
             },
@@ -237,10 +322,94 @@ impl Session {
         })
     }
 
+    async fn plan_declare(
+        &self,
+        stmts: &[datafusion::sql::sqlparser::ast::Declare],
+    ) -> Result<CursorCommand, SqlError> {
+        use datafusion::sql::sqlparser::ast::DeclareType;
+        let [declare] = stmts else {
+            return Err(SqlError::new(
+                sqlstate::SYNTAX_ERROR,
+                "DECLARE declares one cursor at a time",
+            ));
+        };
+        let (Some(DeclareType::Cursor), Some(query), [name]) = (
+            &declare.declare_type,
+            &declare.for_query,
+            declare.names.as_slice(),
+        ) else {
+            return Err(SqlError::new(
+                sqlstate::SYNTAX_ERROR,
+                "DECLARE must declare a cursor: DECLARE name CURSOR FOR query",
+            ));
+        };
+        if declare.scroll == Some(true) {
+            return Err(SqlError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "SCROLL cursors are not supported: custlake cursors move forward only",
+            ));
+        }
+        let mut statement = DFStatement::Statement(Box::new(SqlStatement::Query(query.clone())));
+        let state = self.ctx.state();
+        rewrite::rewrite(&mut statement, &state);
+        let plan = state.statement_to_plan(statement).await?;
+        check_read_only(&plan)?;
+        if !plan.get_parameter_types()?.is_empty() {
+            return Err(SqlError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "parameters in DECLARE are not supported",
+            ));
+        }
+        Ok(CursorCommand::Declare {
+            name: folded(name),
+            plan: Box::new(plan),
+            hold: declare.hold == Some(true),
+        })
+    }
+
     /// Starts a plan; rows arrive batch by batch as the returned stream is polled.
     pub async fn execute(&self, plan: LogicalPlan) -> Result<SendableRecordBatchStream, SqlError> {
         let frame = self.ctx.execute_logical_plan(plan).await?;
         Ok(frame.execute_stream().await?)
+    }
+}
+
+/// An identifier as PostgreSQL folds it: quoted as written, unquoted in lower case.
+fn folded(ident: &datafusion::sql::sqlparser::ast::Ident) -> String {
+    if ident.quote_style.is_some() {
+        ident.value.clone()
+    } else {
+        ident.value.to_ascii_lowercase()
+    }
+}
+
+/// The rows a FETCH direction asks for; only forward directions (cursors are NO SCROLL).
+fn fetch_count(
+    direction: &datafusion::sql::sqlparser::ast::FetchDirection,
+) -> Result<FetchCount, SqlError> {
+    use datafusion::sql::sqlparser::ast::FetchDirection as D;
+    let number = |limit: &datafusion::sql::sqlparser::ast::ValueWithSpan| {
+        limit.value.to_string().parse::<u64>().map_err(|_| {
+            SqlError::new(
+                sqlstate::SYNTAX_ERROR,
+                format!(
+                    "FETCH count must be a non-negative integer, not {}",
+                    limit.value
+                ),
+            )
+        })
+    };
+    match direction {
+        D::Next | D::Forward { limit: None } => Ok(FetchCount::Rows(1)),
+        D::Count { limit } | D::Forward { limit: Some(limit) } => {
+            number(limit).map(FetchCount::Rows)
+        }
+        D::All | D::ForwardAll => Ok(FetchCount::All),
+        _ => Err(SqlError::new(
+            sqlstate::OBJECT_NOT_IN_PREREQUISITE_STATE,
+            "cursor can only scan forward",
+        )
+        .with_hint("custlake cursors are NO SCROLL: FETCH NEXT, FORWARD n or ALL.")),
     }
 }
 

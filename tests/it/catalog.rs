@@ -1,6 +1,7 @@
 //! PostgreSQL's catalog and session surface as clients meet it: psql's meta-commands,
 //! pg_catalog and information_schema consistent with what the wire sends, stable OIDs,
-//! `version()`, and SET / SHOW / RESET / DISCARD kept per connection.
+//! `version()`, SET / SHOW / RESET / DISCARD kept per connection, transaction blocks and
+//! cursors, cancel and statement_timeout.
 
 use std::net::SocketAddr;
 use std::process::Command;
@@ -459,5 +460,129 @@ async fn statement_timeout_stops_the_running_statement() {
         .unwrap()
         .get(0);
     assert!(n > 0);
+    server.stop().await;
+}
+
+fn ids(rows: &[tokio_postgres::Row]) -> Vec<i64> {
+    rows.iter().map(|r| r.get(0)).collect()
+}
+
+#[tokio::test]
+async fn cursors_fetch_a_result_in_pieces() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let all = ids(&client
+        .query(
+            "SELECT customer_id FROM customers ORDER BY customer_id DESC",
+            &[],
+        )
+        .await
+        .unwrap());
+
+    // Outside a transaction block only WITH HOLD cursors may be declared.
+    let error = client
+        .batch_execute("DECLARE c CURSOR FOR SELECT 1")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "25P01");
+
+    client
+        .batch_execute(
+            "BEGIN; DECLARE c CURSOR FOR SELECT customer_id FROM customers ORDER BY customer_id DESC",
+        )
+        .await
+        .unwrap();
+    let mut fetched = Vec::new();
+    // FETCH through the extended protocol: Describe knows the cursor's columns.
+    fetched.extend(ids(&client.query("FETCH 7 FROM c", &[]).await.unwrap()));
+    fetched.extend(ids(&client.query("FETCH NEXT FROM c", &[]).await.unwrap()));
+    fetched.extend(ids(&client
+        .query("FETCH FORWARD 1500 IN c", &[])
+        .await
+        .unwrap()));
+    fetched.extend(ids(&client.query("FETCH ALL FROM c", &[]).await.unwrap()));
+    assert_eq!(fetched, all);
+    assert!(
+        client
+            .query("FETCH 5 FROM c", &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let error = client
+        .query("FETCH BACKWARD 1 FROM c", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "55000");
+    client.batch_execute("ROLLBACK").await.unwrap();
+
+    client
+        .batch_execute(
+            "BEGIN; DECLARE open_one CURSOR FOR SELECT 1; \
+             DECLARE kept CURSOR WITH HOLD FOR SELECT customer_id FROM customers ORDER BY 1; COMMIT",
+        )
+        .await
+        .unwrap();
+    // The transaction's cursor ended with it; the WITH HOLD one goes on.
+    let error = client
+        .query("FETCH 1 FROM open_one", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "34000");
+    assert_eq!(
+        ids(&client.query("FETCH 3 FROM kept", &[]).await.unwrap()),
+        [1, 2, 3]
+    );
+    let error = client
+        .batch_execute("DECLARE kept CURSOR WITH HOLD FOR SELECT 1")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "42P03");
+    client.batch_execute("CLOSE kept").await.unwrap();
+    let error = client.query("FETCH 1 FROM kept", &[]).await.unwrap_err();
+    assert_eq!(sqlstate(&error), "34000");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_failed_transaction_accepts_only_its_end() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    client.batch_execute("BEGIN").await.unwrap();
+    let error = client.batch_execute("SELECT 1 / 0").await.unwrap_err();
+    assert_eq!(sqlstate(&error), "22012");
+    let error = client.query("SELECT 1", &[]).await.unwrap_err();
+    assert_eq!(sqlstate(&error), "25P02");
+    let error = client.batch_execute("SHOW search_path").await.unwrap_err();
+    assert_eq!(sqlstate(&error), "25P02");
+    // COMMIT of a failed transaction rolls it back.
+    let tags: Vec<u64> = client
+        .simple_query("COMMIT")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::CommandComplete(n) => Some(n),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(tags, [0]);
+    let one: i64 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
+    assert_eq!(one, 1);
+
+    // Savepoints are accepted inside a block, refused outside one.
+    client
+        .batch_execute(
+            "BEGIN; SAVEPOINT a; RELEASE SAVEPOINT a; SAVEPOINT b; ROLLBACK TO SAVEPOINT b; COMMIT",
+        )
+        .await
+        .unwrap();
+    let error = client.batch_execute("SAVEPOINT a").await.unwrap_err();
+    assert_eq!(sqlstate(&error), "25P01");
+    // Outside a block an error fails only its statement.
+    let error = client.query("SELECT 1 / 0", &[]).await.unwrap_err();
+    assert_eq!(sqlstate(&error), "22012");
+    let one: i64 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
+    assert_eq!(one, 1);
     server.stop().await;
 }
