@@ -354,6 +354,14 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             "pg_get_triggerdef(trigger_oid [, pretty])",
         ),
         (
+            "pg_get_ruledef",
+            B::NoDefinition,
+            &[1, 2],
+            DataType::Utf8,
+            "The definition of a rewrite rule (custlake has none).",
+            "pg_get_ruledef(rule_oid [, pretty])",
+        ),
+        (
             "pg_get_partkeydef",
             B::NoDefinition,
             &[1],

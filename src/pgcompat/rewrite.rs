@@ -15,6 +15,10 @@
 //!   correlated scalar subqueries only when they aggregate. For the zero or one row such
 //!   subqueries return, the value is the same; where PostgreSQL would fail on a second row,
 //!   custlake returns the first;
+//! - `ARRAY(SELECT e(x) FROM unnest(a) x [WHERE p(x)])` is `array_transform(array_filter(a,
+//!   x -> p(x)), x -> e(x))`, and any other `ARRAY(subquery)` is the subquery aggregated with
+//!   `array_agg` (its `ORDER BY` moved into the aggregate). An ARRAY subquery with no rows is
+//!   NULL here, where PostgreSQL gives an empty array;
 //! - casts to PostgreSQL's own types: `'orders'::regclass` is the table's OID and
 //!   `attrelid::regclass` its name, likewise `regtype`; `::oid` is an unsigned 32-bit
 //!   integer; `name`, `"char"` and `pg_catalog.text` are text.
@@ -29,9 +33,10 @@ use datafusion::execution::context::SessionState;
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{
     BinaryOperator, CastKind, DataType as SqlType, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentList, FunctionArguments, GroupByExpr, Ident, Join, JoinConstraint,
-    JoinOperator, ObjectName, ObjectNamePart, Query, Select, SelectItem, SetExpr, TableAlias,
-    TableFactor, Value, VisitMut, VisitorMut,
+    FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr, Ident, Join,
+    JoinConstraint, JoinOperator, LambdaFunction, LambdaFunctionParameter, LambdaSyntax,
+    ObjectName, ObjectNamePart, OneOrManyWithParens, OrderByExpr, OrderByKind, Query, Select,
+    SelectItem, SetExpr, TableAlias, TableFactor, Value, VisitMut, VisitorMut,
 };
 
 use super::settings::PgSettings;
@@ -180,6 +185,89 @@ impl Rewriter<'_> {
             None => SelectItem::UnnamedExpr(aggregated),
         };
     }
+}
+
+fn lambda(parameter: &Ident, body: Expr) -> Expr {
+    Expr::Lambda(LambdaFunction {
+        params: OneOrManyWithParens::One(LambdaFunctionParameter {
+            name: parameter.clone(),
+            data_type: None,
+        }),
+        body: Box::new(body),
+        syntax: LambdaSyntax::Arrow,
+    })
+}
+
+/// `ARRAY(subquery)` as an expression DataFusion plans (see the module documentation).
+fn array_of_subquery(mut query: Query) -> Expr {
+    let plain = query.with.is_none() && query.limit_clause.is_none() && query.fetch.is_none();
+    if let SetExpr::Select(select) = query.body.as_mut()
+        && plain
+        && select.distinct.is_none()
+        && select.having.is_none()
+        && matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
+        && let [item] = select.projection.as_slice()
+        && let SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. } = item
+    {
+        // Over `unnest(array) x`, without ORDER BY: the array's own order, element by element.
+        if query.order_by.is_none()
+            && let [from] = select.from.as_slice()
+            && from.joins.is_empty()
+            && let TableFactor::Table {
+                name,
+                args: Some(args),
+                alias: Some(alias),
+                ..
+            } = &from.relation
+            && alias.columns.is_empty()
+            && name
+                .0
+                .last()
+                .and_then(|p| p.as_ident())
+                .is_some_and(|i| folded(i) == "unnest")
+            && let [FunctionArg::Unnamed(FunctionArgExpr::Expr(array))] = args.args.as_slice()
+        {
+            let element = &alias.name;
+            let mut array = array.clone();
+            if let Some(predicate) = &select.selection {
+                array = call(
+                    "array_filter",
+                    vec![array, lambda(element, predicate.clone())],
+                );
+            }
+            return match value {
+                Expr::Identifier(ident) if folded(ident) == folded(element) => array,
+                value => call(
+                    "array_transform",
+                    vec![array, lambda(element, value.clone())],
+                ),
+            };
+        }
+        // Otherwise the rows aggregated, in the subquery's order.
+        let value = value.clone();
+        let order: Vec<OrderByExpr> = match query.order_by.take().map(|o| o.kind) {
+            Some(OrderByKind::Expressions(exprs)) => exprs
+                .into_iter()
+                .map(|mut o| {
+                    if matches!(&o.expr, Expr::Value(v) if matches!(&v.value, Value::Number(n, _) if n == "1"))
+                    {
+                        o.expr = value.clone();
+                    }
+                    o
+                })
+                .collect(),
+            _ => vec![],
+        };
+        let mut aggregate = call("array_agg", vec![value]);
+        if let Expr::Function(f) = &mut aggregate
+            && let FunctionArguments::List(list) = &mut f.args
+            && !order.is_empty()
+        {
+            list.clauses.push(FunctionArgumentClause::OrderBy(order));
+        }
+        select.projection = vec![SelectItem::UnnamedExpr(aggregate)];
+    }
+    Expr::Subquery(Box::new(query))
 }
 
 /// Whether `query` names a qualifier (`a.attrelid`) that none of its own FROM items
@@ -481,6 +569,22 @@ impl VisitorMut for Rewriter<'_> {
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
         match expr {
+            Expr::Function(function)
+                if matches!(function.args, FunctionArguments::Subquery(_))
+                    && function
+                        .name
+                        .0
+                        .last()
+                        .and_then(|p| p.as_ident())
+                        .is_some_and(|i| folded(i) == "array") =>
+            {
+                let FunctionArguments::Subquery(query) =
+                    std::mem::replace(&mut function.args, FunctionArguments::None)
+                else {
+                    return ControlFlow::Continue(());
+                };
+                *expr = array_of_subquery(*query);
+            }
             Expr::Subquery(query) => self.aggregate_scalar_subquery(query),
             Expr::Function(function) => {
                 if let [
@@ -524,5 +628,63 @@ impl VisitorMut for Rewriter<'_> {
             _ => {}
         }
         ControlFlow::Continue(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::prelude::SessionContext;
+    use datafusion::sql::parser::DFParser;
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+
+    use super::*;
+
+    fn rewritten(sql: &str) -> String {
+        let state = SessionContext::new().state();
+        let mut statements = DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}).unwrap();
+        let mut statement = statements.pop_front().unwrap();
+        rewrite(&mut statement, &state);
+        statement.to_string()
+    }
+
+    #[test]
+    fn postgres_syntax_becomes_datafusion_syntax() {
+        assert_eq!(
+            rewritten(
+                "SELECT pg_catalog.lower(relname) FROM t WHERE relname OPERATOR(pg_catalog.~) '^(a)$' COLLATE pg_catalog.default"
+            ),
+            "SELECT lower(relname) FROM t WHERE relname ~ '^(a)$'"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT 'orders'::regclass, attrelid::regclass, atttypid::pg_catalog.regtype, '16385'::oid, x::name"
+            ),
+            "SELECT regclass_oid('orders'), regclass_name(attrelid), regtype_name(atttypid), '16385'::INT UNSIGNED, x::TEXT"
+        );
+        // A literal string with PostgreSQL syntax in it is data, not syntax.
+        assert_eq!(
+            rewritten("SELECT 'a OPERATOR(pg_catalog.~) b::regclass'"),
+            "SELECT 'a OPERATOR(pg_catalog.~) b::regclass'"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT array(SELECT 'toast.' || x FROM pg_catalog.unnest(c.opts) x WHERE x <> '') FROM c"
+            ),
+            "SELECT array_transform(array_filter(c.opts, x -> x <> ''), x -> 'toast.' || x) FROM c"
+        );
+        assert_eq!(
+            rewritten("SELECT array(SELECT name FROM r WHERE r.id = t.owner ORDER BY 1) FROM t"),
+            "SELECT (SELECT array_agg(name ORDER BY name) FROM r WHERE r.id = t.owner) FROM t"
+        );
+        // A correlated scalar subquery that does not aggregate becomes a lateral join.
+        assert_eq!(
+            rewritten("SELECT a.n, (SELECT d.v FROM d WHERE d.k = a.k AND a.flag) FROM a"),
+            "SELECT a.n, __custlake_scalar_1.value AS v FROM a LEFT OUTER JOIN LATERAL (SELECT d.v AS value FROM d WHERE d.k = a.k AND a.flag) AS __custlake_scalar_1 ON true"
+        );
+        // An uncorrelated one takes the first value.
+        assert_eq!(
+            rewritten("SELECT (SELECT v FROM d)"),
+            "SELECT (SELECT first_value(v) FROM d)"
+        );
     }
 }

@@ -89,6 +89,11 @@ async fn psql_lists_schemas_tables_views_and_functions() {
             "segments|vip|view|custlake|permanent|0 bytes|Customers with the ten lowest ids.",
         ]
     );
+    // \d of a view: its columns, with the types the wire sends.
+    assert_eq!(
+        psql(server.addr, r"\d segments.vip").await,
+        ["customer_id|bigint||not null|", "email|text||not null|"]
+    );
     // \df lists custlake's own functions (schema public), not the built-ins.
     let functions = psql(server.addr, r"\df rfm*").await;
     let names: Vec<(String, String)> = functions
