@@ -87,6 +87,10 @@ pub enum Behaviour {
     RegtypeName,
     RegnamespaceName,
     QuoteIdent,
+    /// `parse_ident('a."B".c')` → `{a,B,c}`.
+    ParseIdent,
+    /// `format('%s …', …)` with `%s`, `%I`, `%L` and `%%`.
+    Format,
     /// `array_lower(array, dimension)`: 1 for a non-empty first dimension (arrays here are
     /// one-dimensional and start at 1).
     ArrayLower,
@@ -442,6 +446,38 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             "has_column_privilege([user,] table, column, privilege)",
         ),
         (
+            "has_any_column_privilege",
+            B::HasPrivilege,
+            &[2, 3],
+            DataType::Boolean,
+            "Whether the user holds a privilege on any column of a table.",
+            "has_any_column_privilege([user,] table, privilege)",
+        ),
+        (
+            "pg_get_serial_sequence",
+            B::NoDefinition,
+            &[2],
+            DataType::Utf8,
+            "The sequence behind a serial column (custlake has no sequences).",
+            "pg_get_serial_sequence(table, column)",
+        ),
+        (
+            "parse_ident",
+            B::ParseIdent,
+            &[1, 2],
+            DataType::new_list(DataType::Utf8, true),
+            "The parts of a qualified identifier, unquoted and case-folded.",
+            "parse_ident(qualified_identifier [, strict])",
+        ),
+        (
+            "format",
+            B::Format,
+            &[1, 2, 3, 4, 5, 6, 7, 8],
+            DataType::Utf8,
+            "Text from a format string: %s inserts a value as text, %I as an identifier, %L as a literal, %% a percent sign.",
+            "format(formatstr [, value ...])",
+        ),
+        (
             "has_function_privilege",
             B::HasPrivilege,
             &[2, 3],
@@ -541,7 +577,9 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             "array_lower",
             B::ArrayLower,
             &[2],
-            DataType::Int32,
+            // int8 rather than PostgreSQL's int4: DataFusion's generate_series, which
+            // clients feed with it, takes int8.
+            DataType::Int64,
             "The lower bound of an array dimension (1 for the first dimension of a non-empty array, else NULL).",
             "array_lower(array, dimension)",
         ),
@@ -549,7 +587,7 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             "array_upper",
             B::ArrayUpper,
             &[2],
-            DataType::Int32,
+            DataType::Int64,
             "The upper bound of an array dimension (its length for the first dimension of a non-empty array, else NULL).",
             "array_upper(array, dimension)",
         ),
@@ -679,6 +717,67 @@ fn quote_ident(ident: &str) -> String {
     } else {
         format!("\"{}\"", ident.replace('"', "\"\""))
     }
+}
+
+/// The parts of `a."B".c`: quoted parts as written, unquoted ones in lower case.
+fn split_identifier(name: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut chars = name.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                current.push('"');
+            }
+            '"' => quoted = !quoted,
+            '.' if !quoted => parts.push(std::mem::take(&mut current)),
+            c if quoted => current.push(c),
+            c => current.extend(c.to_lowercase()),
+        }
+    }
+    parts.push(current);
+    parts.into_iter().map(|p| p.trim().to_string()).collect()
+}
+
+/// PostgreSQL's `format()`: `%s` (NULL as empty), `%I` (quoted identifier), `%L` (quoted
+/// literal, NULL unquoted), `%%`.
+fn format_text(format: &str, values: &[Option<&str>]) -> Result<String> {
+    let mut out = String::with_capacity(format.len());
+    let mut next = 0;
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let spec = chars.next();
+        if spec == Some('%') {
+            out.push('%');
+            continue;
+        }
+        let Some(value) = values.get(next) else {
+            return exec_err!("too few arguments for format()");
+        };
+        next += 1;
+        match (spec, value) {
+            (Some('s'), v) => out.push_str(v.unwrap_or("")),
+            (Some('I'), Some(v)) => out.push_str(&quote_ident(v)),
+            (Some('I'), None) => {
+                return exec_err!("null values cannot be formatted as an SQL identifier");
+            }
+            (Some('L'), Some(v)) => out.push_str(&format!("'{}'", v.replace('\'', "''"))),
+            (Some('L'), None) => out.push_str("NULL"),
+            (other, _) => {
+                return exec_err!(
+                    "unrecognized format() type specifier \"{}\"",
+                    other.map(String::from).unwrap_or_default()
+                );
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The type named `name` as PostgreSQL reads type names (`int4`, `integer`, `text[]`,
@@ -1186,13 +1285,50 @@ impl ScalarUDFImpl for PgFunction {
                                 Some(if self.behaviour == B::ArrayLower {
                                     1
                                 } else {
-                                    i32::try_from(n).unwrap_or(i32::MAX)
+                                    i64::try_from(n).unwrap_or(i64::MAX)
                                 })
                             }
                             _ => None,
                         })
-                        .collect::<Int32Array>(),
+                        .collect::<Int64Array>(),
                 )
+            }
+            B::ParseIdent => {
+                let names = texts(&a[0], rows)?;
+                let mut builder = ListBuilder::new(StringBuilder::new())
+                    .with_field(Arc::new(Field::new_list_field(DataType::Utf8, true)));
+                for name in names.iter() {
+                    match name {
+                        Some(name) => {
+                            for part in split_identifier(name) {
+                                builder.values().append_value(part);
+                            }
+                            builder.append(true);
+                        }
+                        None => builder.append(false),
+                    }
+                }
+                Arc::new(builder.finish())
+            }
+            B::Format => {
+                let formats = texts(&a[0], rows)?;
+                let values = a[1..]
+                    .iter()
+                    .map(|arg| texts(arg, rows))
+                    .collect::<Result<Vec<_>>>()?;
+                let mut out = Vec::with_capacity(rows);
+                for (row, format) in formats.iter().enumerate() {
+                    let Some(format) = format else {
+                        out.push(None);
+                        continue;
+                    };
+                    let row_values: Vec<Option<&str>> = values
+                        .iter()
+                        .map(|v| v.is_valid(row).then(|| v.value(row)))
+                        .collect();
+                    out.push(Some(format_text(format, &row_values)?));
+                }
+                Arc::new(StringArray::from(out))
             }
             B::QuoteIdent => {
                 let idents = texts(&a[0], rows)?;
@@ -1241,5 +1377,18 @@ mod tests {
             (Some("segments".into()), "At Risk".into())
         );
         assert_eq!(split_qualified("orders"), (None, "orders".into()));
+        assert_eq!(
+            split_identifier("Public.\"Order \"\"X\"\"\".c"),
+            ["public", "Order \"X\"", "c"]
+        );
+        assert_eq!(
+            format_text(
+                "%s.%I = %L, %L%%",
+                &[Some("a"), Some("Big T"), Some("it's"), None]
+            )
+            .unwrap(),
+            "a.\"Big T\" = 'it''s', NULL%"
+        );
+        assert!(format_text("%s %s", &[Some("a")]).is_err());
     }
 }

@@ -19,6 +19,9 @@
 //!   x -> p(x)), x -> e(x))`, and any other `ARRAY(subquery)` is the subquery aggregated with
 //!   `array_agg` (its `ORDER BY` moved into the aggregate). An ARRAY subquery with no rows is
 //!   NULL here, where PostgreSQL gives an empty array;
+//! - `SELECT c.oid, c.*` (DBeaver's way): PostgreSQL returns `oid` twice, DataFusion refuses
+//!   duplicate columns, so the wildcard leaves out the columns named before it — readers by
+//!   name see every column once;
 //! - casts to PostgreSQL's own types: `'orders'::regclass` is the table's OID and
 //!   `attrelid::regclass` its name, likewise `regtype`; `::oid` is an unsigned 32-bit
 //!   integer; `name`, `"char"` and `pg_catalog.text` are text.
@@ -32,11 +35,12 @@ use std::ops::ControlFlow;
 use datafusion::execution::context::SessionState;
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{
-    BinaryOperator, CastKind, DataType as SqlType, Expr, Function, FunctionArg, FunctionArgExpr,
-    FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr, Ident, Join,
-    JoinConstraint, JoinOperator, LambdaFunction, LambdaFunctionParameter, LambdaSyntax,
-    ObjectName, ObjectNamePart, OneOrManyWithParens, OrderByExpr, OrderByKind, Query, Select,
-    SelectItem, SetExpr, TableAlias, TableFactor, Value, VisitMut, VisitorMut,
+    BinaryOperator, CastKind, DataType as SqlType, ExcludeSelectItem, Expr, Function, FunctionArg,
+    FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr,
+    Ident, Join, JoinConstraint, JoinOperator, LambdaFunction, LambdaFunctionParameter,
+    LambdaSyntax, ObjectName, ObjectNamePart, OneOrManyWithParens, OrderByExpr, OrderByKind, Query,
+    Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor, Value,
+    VisitMut, VisitorMut,
 };
 
 use super::settings::PgSettings;
@@ -184,6 +188,41 @@ impl Rewriter<'_> {
             },
             None => SelectItem::UnnamedExpr(aggregated),
         };
+    }
+}
+
+/// `SELECT q.a, q.*` → `SELECT q.a, q.* EXCLUDE (a)` (see the module documentation).
+fn exclude_named_columns_from_wildcards(select: &mut Select) {
+    let named: Vec<(String, Ident)> = select
+        .projection
+        .iter()
+        .filter_map(|item| match item {
+            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) if parts.len() == 2 => {
+                Some((folded(&parts[0]), parts[1].clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    for item in select.projection.iter_mut() {
+        if let SelectItem::QualifiedWildcard(
+            SelectItemQualifiedWildcardKind::ObjectName(qualifier),
+            options,
+        ) = item
+            && options.opt_exclude.is_none()
+            && let Some(qualifier) = qualifier.0.last().and_then(|p| p.as_ident())
+        {
+            let excluded: Vec<ObjectName> = named
+                .iter()
+                .filter(|(q, _)| *q == folded(qualifier))
+                .map(|(_, column)| ObjectName::from(vec![column.clone()]))
+                .collect();
+            if !excluded.is_empty() {
+                options.opt_exclude = Some(ExcludeSelectItem::Multiple(excluded));
+            }
+        }
     }
 }
 
@@ -460,6 +499,7 @@ impl VisitorMut for Rewriter<'_> {
     }
 
     fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+        exclude_named_columns_from_wildcards(select);
         if select.from.is_empty() {
             return ControlFlow::Continue(());
         }
@@ -680,6 +720,10 @@ mod tests {
         assert_eq!(
             rewritten("SELECT a.n, (SELECT d.v FROM d WHERE d.k = a.k AND a.flag) FROM a"),
             "SELECT a.n, __custlake_scalar_1.value AS v FROM a LEFT OUTER JOIN LATERAL (SELECT d.v AS value FROM d WHERE d.k = a.k AND a.flag) AS __custlake_scalar_1 ON true"
+        );
+        assert_eq!(
+            rewritten("SELECT c.oid, c.* FROM pg_class c"),
+            "SELECT c.oid, c.* EXCLUDE (oid) FROM pg_class c"
         );
         // An uncorrelated one takes the first value.
         assert_eq!(
