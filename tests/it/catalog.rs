@@ -591,3 +591,154 @@ async fn a_failed_transaction_accepts_only_its_end() {
     assert_eq!(one, 1);
     server.stop().await;
 }
+
+/// The catalog queries of BI tools and drivers (`tests/clients/replays/`, from their public
+/// sources; see its README). Each must run, except the known gaps listed with the error they
+/// end in — a gap that closes, or a query that starts failing, fails this test.
+const REPLAY_GAPS: &[(&str, &str)] = &[
+    ("dbeaver.sql#4", "pg_get_keywords"),
+    ("dbeaver.sql#18", "pg_stat_get_numscans"),
+    ("grafana.sql#3", "string_to_array"),
+    ("grafana.sql#6", "string_to_array"),
+    ("grafana.sql#7", "string_to_array"),
+    ("metabase.sql#12", "_pg_expandarray"),
+    ("metabase.sql#14", "_PG_EXPANDARRAY"),
+    ("npgsql.sql#0", "boolrecv"),
+    ("npgsql.sql#1", "boolrecv"),
+    ("pgjdbc.sql#8", "_pg_expandarray"),
+    ("pgjdbc.sql#9", "_pg_expandarray"),
+    ("pgjdbc.sql#13", "_pg_expandarray"),
+    ("pgjdbc.sql#14", "pg_get_keywords"),
+    ("superset_sqlalchemy.sql#10", "json_build_object"),
+    ("superset_sqlalchemy.sql#13", "generate_subscripts"),
+    ("superset_sqlalchemy.sql#16", "Boolean = Utf8"),
+    ("superset_sqlalchemy.sql#36", "json_build_object"),
+    ("superset_sqlalchemy.sql#40", "generate_subscripts"),
+    ("superset_sqlalchemy.sql#42", "generate_subscripts"),
+    ("superset_sqlalchemy.sql#44", "generate_subscripts"),
+];
+
+/// The rows of the last statement of a simple query, as text.
+fn text_rows(messages: &[tokio_postgres::SimpleQueryMessage]) -> Vec<Vec<Option<String>>> {
+    let mut rows = Vec::new();
+    for message in messages {
+        match message {
+            tokio_postgres::SimpleQueryMessage::Row(row) => rows.push(
+                (0..row.len())
+                    .map(|i| row.get(i).map(str::to_string))
+                    .collect(),
+            ),
+            tokio_postgres::SimpleQueryMessage::CommandComplete(_) => {}
+            _ => rows.clear(),
+        }
+    }
+    rows
+}
+
+fn column(rows: &[Vec<Option<String>>], index: usize) -> Vec<String> {
+    rows.iter()
+        .map(|r| r[index].clone().unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn bi_clients_catalog_queries_replay() {
+    let (server, _dir) = server_with_views().await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/clients/replays");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    let mut results = std::collections::BTreeMap::new();
+    let mut surprises = Vec::new();
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        // One connection per client, as each client has its own session.
+        let client = server.connect().await;
+        let text = std::fs::read_to_string(file).unwrap();
+        for (index, chunk) in text.split("\n-- next\n").enumerate() {
+            let sql: String = chunk
+                .lines()
+                .filter(|l| !l.starts_with("--|"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            if sql.trim().is_empty() {
+                continue;
+            }
+            let key = format!("{name}#{index}");
+            let gap = REPLAY_GAPS.iter().find(|(k, _)| *k == key);
+            match (client.simple_query(&sql).await, gap) {
+                (Ok(messages), None) => {
+                    results.insert(key, text_rows(&messages));
+                }
+                (Err(error), Some((_, expected)))
+                    if error
+                        .as_db_error()
+                        .is_some_and(|e| e.message().contains(expected)) => {}
+                (Ok(_), Some(_)) => {
+                    surprises.push(format!("{key} now runs: drop it from REPLAY_GAPS"))
+                }
+                (Err(error), _) => surprises.push(format!("{key}: {error:?}")),
+            }
+        }
+    }
+    assert!(surprises.is_empty(), "{surprises:#?}");
+    assert_eq!(results.len(), 108);
+
+    let lake_tables = [
+        "customers",
+        "interactions",
+        "order_items",
+        "orders",
+        "products",
+        "referrals",
+    ];
+    assert_eq!(column(&results["grafana.sql#1"], 0), ["1600"]);
+    assert_eq!(column(&results["grafana.sql#9"], 0), lake_tables);
+    assert_eq!(
+        column(&results["superset_sqlalchemy.sql#4"], 0),
+        ["information_schema", "public", "segments"]
+    );
+    assert_eq!(
+        column(&results["superset_sqlalchemy.sql#5"], 0),
+        lake_tables
+    );
+    // pgjdbc's getTables: catalog, schema, name, type.
+    let jdbc_tables = &results["pgjdbc.sql#6"];
+    assert_eq!(column(jdbc_tables, 2), lake_tables);
+    assert!(
+        jdbc_tables
+            .iter()
+            .all(|r| r[0].as_deref() == Some("custlake")
+                && r[1].as_deref() == Some("public")
+                && r[3].as_deref() == Some("TABLE"))
+    );
+    assert_eq!(column(&results["metabase.sql#7"], 1), lake_tables);
+    assert_eq!(
+        column(&results["powerbi.sql#1"], 0),
+        ["information_schema", "pg_catalog", "public", "segments"]
+    );
+    let powerbi_tables: Vec<String> = results["powerbi.sql#2"]
+        .iter()
+        .map(|r| format!("{}.{}", r[0].as_deref().unwrap(), r[2].as_deref().unwrap()))
+        .collect();
+    assert_eq!(
+        powerbi_tables
+            .iter()
+            .filter(|t| *t == "public.BASE TABLE")
+            .count(),
+        6
+    );
+    assert_eq!(
+        powerbi_tables
+            .iter()
+            .filter(|t| *t == "segments.VIEW")
+            .count(),
+        2
+    );
+    let version = &results["dbeaver.sql#1"][0][0];
+    assert!(version.as_deref().unwrap().starts_with("PostgreSQL 16.6"));
+    server.stop().await;
+}
