@@ -214,6 +214,13 @@ pub fn classify(statement: &Statement) -> Option<Command> {
             };
             Some(Command::Show(name))
         }
+        // Protocol-level prepared statements stay valid: the client forgets its own and
+        // prepares again (psycopg does after a rollback).
+        Statement::Deallocate { name, .. } if name.value.eq_ignore_ascii_case("all") => {
+            Some(Command::Accept("DEALLOCATE ALL"))
+        }
+        // custlake sends no notifications, so no session listens to anything.
+        Statement::UNLISTEN { .. } => Some(Command::Accept("UNLISTEN")),
         Statement::Discard { object_type } => Some(match object_type {
             DiscardObject::ALL => Command::DiscardAll,
             _ => Command::Accept("DISCARD"),

@@ -26,7 +26,7 @@ use futures::FutureExt;
 use postgres_types::Type;
 
 use super::oid;
-use super::pg_catalog::OWNER_NAME;
+use super::pg_catalog::{self, OWNER_NAME};
 use super::settings::{PgSettings, SERVER_VERSION};
 use super::snapshot;
 use super::types;
@@ -86,6 +86,15 @@ pub enum Behaviour {
     RegtypeOid,
     RegtypeName,
     RegnamespaceName,
+    /// `'array_in'::regproc`: a function's OID by name.
+    RegprocOid,
+    /// `typinput::regproc` shown as text: the function's name.
+    RegprocName,
+    /// `to_regtype('int4')`: the type's OID, NULL if there is none.
+    ToRegtype,
+    /// Functions with nothing to do here that return no value: `pg_advisory_unlock_all()`
+    /// (custlake takes no advisory locks).
+    Nothing,
     QuoteIdent,
     /// `parse_ident('a."B".c')` → `{a,B,c}`.
     ParseIdent,
@@ -590,6 +599,38 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             DataType::Int64,
             "The upper bound of an array dimension (its length for the first dimension of a non-empty array, else NULL).",
             "array_upper(array, dimension)",
+        ),
+        (
+            "regproc_oid",
+            B::RegprocOid,
+            &[1],
+            DataType::UInt32,
+            "`'name'::regproc`: the OID of a function, or an error.",
+            "regproc_oid(name)",
+        ),
+        (
+            "regproc_name",
+            B::RegprocName,
+            &[1],
+            DataType::Utf8,
+            "`oid::regproc` shown as text: the function's name.",
+            "regproc_name(oid)",
+        ),
+        (
+            "to_regtype",
+            B::ToRegtype,
+            &[1],
+            DataType::UInt32,
+            "The OID of a type named by text, or NULL.",
+            "to_regtype(name)",
+        ),
+        (
+            "pg_advisory_unlock_all",
+            B::Nothing,
+            &[0],
+            DataType::Null,
+            "Releases the session's advisory locks (custlake takes none).",
+            "pg_advisory_unlock_all()",
         ),
         (
             "quote_ident",
@@ -1210,6 +1251,70 @@ impl ScalarUDFImpl for PgFunction {
                             )
                         })
                         .collect::<StringArray>(),
+                )
+            }
+            B::Nothing => return Ok(ColumnarValue::Scalar(datafusion::common::ScalarValue::Null)),
+            B::RegprocOid => {
+                let names = texts(&a[0], rows)?;
+                let functions = self.shared.functions();
+                let mut out = Vec::with_capacity(rows);
+                for name in names.iter() {
+                    let Some(name) = name else {
+                        out.push(None);
+                        continue;
+                    };
+                    let bare = name.trim();
+                    let bare = bare.strip_prefix("pg_catalog.").unwrap_or(bare);
+                    let bare = bare.split('(').next().unwrap_or(bare).trim();
+                    let found = functions
+                        .functions
+                        .iter()
+                        .find(|f| f.name == bare)
+                        .map(|f| f.oid)
+                        .or_else(|| {
+                            pg_catalog::io_functions()
+                                .iter()
+                                .any(|(n, _, _)| n == bare)
+                                .then(|| pg_catalog::io_function_oid(bare))
+                        });
+                    match found {
+                        Some(oid) => out.push(Some(oid)),
+                        None => return plan_err!("function \"{name}\" does not exist"),
+                    }
+                }
+                Arc::new(UInt32Array::from(out))
+            }
+            B::RegprocName => {
+                let ids = oids(&a[0], rows)?;
+                let functions = self.shared.functions();
+                let io = pg_catalog::io_functions();
+                Arc::new(
+                    ids.iter()
+                        .map(|id| {
+                            let id = id?;
+                            Some(if id == 0 {
+                                "-".to_string()
+                            } else if let Some(f) = functions.get(id) {
+                                f.name.clone()
+                            } else if let Some((name, _, _)) = io
+                                .iter()
+                                .find(|(n, _, _)| pg_catalog::io_function_oid(n) == id)
+                            {
+                                name.clone()
+                            } else {
+                                id.to_string()
+                            })
+                        })
+                        .collect::<StringArray>(),
+                )
+            }
+            B::ToRegtype => {
+                let names = texts(&a[0], rows)?;
+                Arc::new(
+                    names
+                        .iter()
+                        .map(|n| n.and_then(type_by_name).map(|t| t.oid()))
+                        .collect::<UInt32Array>(),
                 )
             }
             B::RegtypeOid => {

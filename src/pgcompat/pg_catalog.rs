@@ -134,16 +134,16 @@ pub fn tables() -> BTreeMap<&'static str, TableDef> {
                 ("typisdefined", BOOL),
                 ("typdelim", TEXT),
                 ("typrelid", OID),
-                ("typsubscript", TEXT),
+                ("typsubscript", OID),
                 ("typelem", OID),
                 ("typarray", OID),
-                ("typinput", TEXT),
-                ("typoutput", TEXT),
-                ("typreceive", TEXT),
-                ("typsend", TEXT),
-                ("typmodin", TEXT),
-                ("typmodout", TEXT),
-                ("typanalyze", TEXT),
+                ("typinput", OID),
+                ("typoutput", OID),
+                ("typreceive", OID),
+                ("typsend", OID),
+                ("typmodin", OID),
+                ("typmodout", OID),
+                ("typanalyze", OID),
                 ("typalign", TEXT),
                 ("typstorage", TEXT),
                 ("typnotnull", BOOL),
@@ -170,7 +170,7 @@ pub fn tables() -> BTreeMap<&'static str, TableDef> {
                 ("procost", FLOAT4),
                 ("prorows", FLOAT4),
                 ("provariadic", OID),
-                ("prosupport", TEXT),
+                ("prosupport", OID),
                 ("prokind", TEXT),
                 ("prosecdef", BOOL),
                 ("proleakproof", BOOL),
@@ -622,6 +622,23 @@ pub fn tables() -> BTreeMap<&'static str, TableDef> {
         ),
     );
     t.insert(
+        "pg_opclass",
+        def(
+            &[
+                ("oid", OID),
+                ("opcmethod", OID),
+                ("opcname", TEXT),
+                ("opcnamespace", OID),
+                ("opcowner", OID),
+                ("opcfamily", OID),
+                ("opcintype", OID),
+                ("opcdefault", BOOL),
+                ("opckeytype", OID),
+            ],
+            empty,
+        ),
+    );
+    t.insert(
         "pg_sequence",
         def(
             &[
@@ -889,20 +906,20 @@ fn pg_type(_cx: &Context<'_>, schema: SchemaRef) -> Result<RecordBatch> {
             val::bool(true),
             val::text(","),
             val::oid(0),
-            val::text(if element != 0 {
-                "array_subscript_handler"
+            val::oid(if element != 0 {
+                io_function_oid("array_subscript_handler")
             } else {
-                "-"
+                0
             }),
             val::oid(element),
             val::oid(array),
-            val::text(format!("{}in", t.name())),
-            val::text(format!("{}out", t.name())),
-            val::text(format!("{}recv", t.name())),
-            val::text(format!("{}send", t.name())),
-            val::text("-"),
-            val::text("-"),
-            val::text("-"),
+            val::oid(io_function_oid(&io_function_name(t, "in"))),
+            val::oid(io_function_oid(&io_function_name(t, "out"))),
+            val::oid(io_function_oid(&io_function_name(t, "recv"))),
+            val::oid(io_function_oid(&io_function_name(t, "send"))),
+            val::oid(0),
+            val::oid(0),
+            val::oid(0),
             val::text(if len == 8 {
                 "d"
             } else if len == 2 {
@@ -926,8 +943,90 @@ fn pg_type(_cx: &Context<'_>, schema: SchemaRef) -> Result<RecordBatch> {
     rows.finish()
 }
 
+/// The name of a type's input (`in`), output (`out`), binary receive (`recv`) or send
+/// (`send`) function, as PostgreSQL names them (`int4in`, `array_recv` for every array).
+pub fn io_function_name(t: &Type, what: &str) -> String {
+    match t.kind() {
+        Kind::Array(_) => format!("array_{what}"),
+        _ => format!("{}{what}", t.name()),
+    }
+}
+
+/// The OID of a type I/O function (and `array_subscript_handler`), which `pg_type`'s regproc
+/// columns hold and `pg_proc` lists.
+pub fn io_function_oid(name: &str) -> u32 {
+    oid::function("pg_catalog", name, &[])
+}
+
+/// Every type I/O function: name, argument types, result type.
+pub fn io_functions() -> Vec<(String, Vec<u32>, u32)> {
+    const CSTRING: u32 = 2275;
+    const INTERNAL: u32 = 2281;
+    let mut functions = vec![(
+        "array_subscript_handler".to_string(),
+        vec![INTERNAL],
+        INTERNAL,
+    )];
+    let mut seen = std::collections::BTreeSet::new();
+    for t in types::builtin_types() {
+        let is_array = matches!(t.kind(), Kind::Array(_));
+        let ret = if is_array { 2277 } else { t.oid() };
+        for (what, args, result) in [
+            ("in", vec![CSTRING], ret),
+            ("out", vec![ret], CSTRING),
+            ("recv", vec![INTERNAL], ret),
+            ("send", vec![ret], Type::BYTEA.oid()),
+        ] {
+            let name = io_function_name(&t, what);
+            if seen.insert(name.clone()) {
+                functions.push((name, args, result));
+            }
+        }
+    }
+    functions
+}
+
 fn pg_proc(cx: &Context<'_>, schema: SchemaRef) -> Result<RecordBatch> {
     let mut rows = Rows::new(schema);
+    for (name, arguments, result) in io_functions() {
+        let mut row = vec![
+            val::oid(io_function_oid(&name)),
+            val::text(&name),
+            val::oid(oid::PG_CATALOG_NAMESPACE),
+            val::oid(oid::OWNER_ROLE),
+            val::oid(12),
+            val::float4(1.0),
+            val::float4(0.0),
+            val::oid(0),
+            val::oid(0),
+            val::text("f"),
+            val::bool(false),
+            val::bool(false),
+            val::bool(true),
+            val::bool(false),
+            val::text("i"),
+            val::text("s"),
+            val::int2(i16::try_from(arguments.len()).unwrap_or(i16::MAX)),
+            val::int2(0),
+            val::oid(result),
+            val::oid_array(&arguments),
+        ];
+        row.extend([
+            val::null(),
+            val::null(),
+            val::null(),
+            val::null(),
+            val::null(),
+        ]);
+        row.extend([
+            val::text(&name),
+            val::null(),
+            val::null(),
+            val::null(),
+            val::null(),
+        ]);
+        rows.push(row)?;
+    }
     for f in &cx.functions.functions {
         let argument_oids: Vec<u32> = f.argument_types.iter().map(Type::oid).collect();
         let names =
@@ -950,7 +1049,7 @@ fn pg_proc(cx: &Context<'_>, schema: SchemaRef) -> Result<RecordBatch> {
                 0.0
             }),
             val::oid(0),
-            val::text("-"),
+            val::oid(0),
             val::text(f.kind.prokind().to_string()),
             val::bool(false),
             val::bool(false),

@@ -22,6 +22,9 @@
 //! - `SELECT c.oid, c.*` (DBeaver's way): PostgreSQL returns `oid` twice, DataFusion refuses
 //!   duplicate columns, so the wildcard leaves out the columns named before it — readers by
 //!   name see every column once;
+//! - result columns are named as PostgreSQL names them: `count(*)` is `count`, `x::int` is
+//!   `x`, a constant is `?column?` (where that name is not taken by another column, as
+//!   DataFusion wants names to differ);
 //! - casts to PostgreSQL's own types: `'orders'::regclass` is the table's OID and
 //!   `attrelid::regclass` its name, likewise `regtype`; `::oid` is an unsigned 32-bit
 //!   integer; `name`, `"char"` and `pg_catalog.text` are text.
@@ -187,6 +190,66 @@ impl Rewriter<'_> {
                 alias,
             },
             None => SelectItem::UnnamedExpr(aggregated),
+        };
+    }
+}
+
+/// The name PostgreSQL gives an unnamed select-list expression (its `FigureColname`).
+fn postgres_column_name(expr: &Expr) -> Option<String> {
+    Some(match expr {
+        Expr::Identifier(ident) => folded(ident),
+        Expr::CompoundIdentifier(parts) => folded(parts.last()?),
+        Expr::Function(f) => folded(f.name.0.last()?.as_ident()?),
+        Expr::Cast {
+            expr, data_type, ..
+        } => match postgres_column_name(expr) {
+            Some(name) if name != "?column?" => name,
+            _ => data_type.to_string().to_ascii_lowercase(),
+        },
+        Expr::Nested(inner) => postgres_column_name(inner)?,
+        Expr::Case { .. } => "case".into(),
+        Expr::Exists { .. } => "exists".into(),
+        Expr::Array(_) => "array".into(),
+        Expr::Subquery(query) => match query.body.as_ref() {
+            SetExpr::Select(select) => match select.projection.as_slice() {
+                [SelectItem::ExprWithAlias { alias, .. }] => folded(alias),
+                [SelectItem::UnnamedExpr(e)] => postgres_column_name(e)?,
+                _ => return None,
+            },
+            _ => return None,
+        },
+        _ => "?column?".into(),
+    })
+}
+
+/// Aliases unnamed select-list expressions with PostgreSQL's names, where unique.
+fn name_columns_as_postgres_does(select: &mut Select) {
+    let names: Vec<Option<String>> = select
+        .projection
+        .iter()
+        .map(|item| match item {
+            SelectItem::ExprWithAlias { alias, .. } => Some(folded(alias)),
+            SelectItem::UnnamedExpr(e) => postgres_column_name(e),
+            _ => None,
+        })
+        .collect();
+    for (item, name) in select.projection.iter_mut().zip(&names) {
+        let SelectItem::UnnamedExpr(expr) = item else {
+            continue;
+        };
+        if matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
+            continue;
+        }
+        let Some(name) = name else {
+            continue;
+        };
+        if names.iter().filter(|n| n.as_ref() == Some(name)).count() != 1 {
+            continue;
+        }
+        let expr = std::mem::replace(expr, Expr::value(Value::Null));
+        *item = SelectItem::ExprWithAlias {
+            expr,
+            alias: Ident::with_quote('"', name.clone()),
         };
     }
 }
@@ -394,12 +457,16 @@ fn call(name: &str, args: Vec<Expr>) -> Expr {
     })
 }
 
+/// A string literal or a parameter: what `'name'::regclass` and `$1::regclass` name by text.
 fn is_string_literal(expr: &Expr) -> bool {
     matches!(
         expr,
         Expr::Value(v) if matches!(
             v.value,
-            Value::SingleQuotedString(_) | Value::EscapedStringLiteral(_) | Value::DollarQuotedString(_)
+            Value::SingleQuotedString(_)
+                | Value::EscapedStringLiteral(_)
+                | Value::DollarQuotedString(_)
+                | Value::Placeholder(_)
         )
     )
 }
@@ -441,8 +508,8 @@ fn cast_rewrite(type_name: &str, operand_is_literal: bool) -> Option<CastRewrite
         "regtype" => R::Function("regtype_name"),
         "regnamespace" if !operand_is_literal => R::Function("regnamespace_name"),
         "oid" | "regoper" | "regrole" | "xid" | "cid" => R::Type(SqlType::IntUnsigned(None)),
-        // pg_type's and pg_proc's regproc columns hold function names here.
-        "regproc" | "regprocedure" => R::Type(SqlType::Text),
+        "regproc" | "regprocedure" if operand_is_literal => R::Function("regproc_oid"),
+        "regproc" | "regprocedure" => R::Function("regproc_name"),
         "name" | "char" | "text" | "bpchar" | "varchar" | "unknown" | "pg_node_tree" => {
             R::Type(SqlType::Text)
         }
@@ -500,6 +567,7 @@ impl VisitorMut for Rewriter<'_> {
 
     fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
         exclude_named_columns_from_wildcards(select);
+        name_columns_as_postgres_does(select);
         if select.from.is_empty() {
             return ControlFlow::Continue(());
         }
@@ -693,42 +761,49 @@ mod tests {
             rewritten(
                 "SELECT pg_catalog.lower(relname) FROM t WHERE relname OPERATOR(pg_catalog.~) '^(a)$' COLLATE pg_catalog.default"
             ),
-            "SELECT lower(relname) FROM t WHERE relname ~ '^(a)$'"
+            "SELECT lower(relname) AS \"lower\" FROM t WHERE relname ~ '^(a)$'"
         );
         assert_eq!(
             rewritten(
                 "SELECT 'orders'::regclass, attrelid::regclass, atttypid::pg_catalog.regtype, '16385'::oid, x::name"
             ),
-            "SELECT regclass_oid('orders'), regclass_name(attrelid), regtype_name(atttypid), '16385'::INT UNSIGNED, x::TEXT"
+            "SELECT regclass_oid('orders') AS \"regclass\", regclass_name(attrelid) AS \"attrelid\", regtype_name(atttypid) AS \"atttypid\", '16385'::INT UNSIGNED AS \"oid\", x::TEXT AS \"x\""
         );
         // A literal string with PostgreSQL syntax in it is data, not syntax.
         assert_eq!(
             rewritten("SELECT 'a OPERATOR(pg_catalog.~) b::regclass'"),
-            "SELECT 'a OPERATOR(pg_catalog.~) b::regclass'"
+            "SELECT 'a OPERATOR(pg_catalog.~) b::regclass' AS \"?column?\""
         );
         assert_eq!(
             rewritten(
                 "SELECT array(SELECT 'toast.' || x FROM pg_catalog.unnest(c.opts) x WHERE x <> '') FROM c"
             ),
-            "SELECT array_transform(array_filter(c.opts, x -> x <> ''), x -> 'toast.' || x) FROM c"
+            "SELECT array_transform(array_filter(c.opts, x -> x <> ''), x -> 'toast.' || x) AS \"array\" FROM c"
         );
         assert_eq!(
             rewritten("SELECT array(SELECT name FROM r WHERE r.id = t.owner ORDER BY 1) FROM t"),
-            "SELECT (SELECT array_agg(name ORDER BY name) FROM r WHERE r.id = t.owner) FROM t"
+            "SELECT (SELECT array_agg(name ORDER BY name) FROM r WHERE r.id = t.owner) AS \"array\" FROM t"
         );
         // A correlated scalar subquery that does not aggregate becomes a lateral join.
         assert_eq!(
             rewritten("SELECT a.n, (SELECT d.v FROM d WHERE d.k = a.k AND a.flag) FROM a"),
-            "SELECT a.n, __custlake_scalar_1.value AS v FROM a LEFT OUTER JOIN LATERAL (SELECT d.v AS value FROM d WHERE d.k = a.k AND a.flag) AS __custlake_scalar_1 ON true"
+            "SELECT a.n, __custlake_scalar_1.value AS \"v\" FROM a LEFT OUTER JOIN LATERAL (SELECT d.v AS value FROM d WHERE d.k = a.k AND a.flag) AS __custlake_scalar_1 ON true"
         );
         assert_eq!(
             rewritten("SELECT c.oid, c.* FROM pg_class c"),
             "SELECT c.oid, c.* EXCLUDE (oid) FROM pg_class c"
         );
+        // Columns are named as PostgreSQL names them, where the name is free.
+        assert_eq!(
+            rewritten(
+                "SELECT count(*), version(), 1, CASE WHEN a THEN 1 END, sum(x), sum(y) FROM t"
+            ),
+            "SELECT count(*) AS \"count\", version() AS \"version\", 1 AS \"?column?\", CASE WHEN a THEN 1 END AS \"case\", sum(x), sum(y) FROM t"
+        );
         // An uncorrelated one takes the first value.
         assert_eq!(
             rewritten("SELECT (SELECT v FROM d)"),
-            "SELECT (SELECT first_value(v) FROM d)"
+            "SELECT (SELECT first_value(v) FROM d) AS \"v\""
         );
     }
 }

@@ -528,7 +528,20 @@ impl ExtendedQueryHandler for Backend {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
-        let parameters = self.parser.get_parameter_types(&target.statement)?;
+        // The types the client declared in Parse are the ones it gets back (pgjdbc insists),
+        // the server's choice only where it left one open.
+        let parameters = self
+            .parser
+            .get_parameter_types(&target.statement)?
+            .into_iter()
+            .enumerate()
+            .map(
+                |(i, chosen)| match target.parameter_types.get(i).cloned().flatten() {
+                    Some(declared) if declared != Type::UNKNOWN => declared,
+                    _ => chosen,
+                },
+            )
+            .collect();
         // Before Bind the result formats are unknown; PostgreSQL describes them as text.
         let fields = self.parser.get_result_schema(&target.statement, None)?;
         Ok(DescribeStatementResponse::new(parameters, fields))

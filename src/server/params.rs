@@ -119,6 +119,14 @@ fn decode_text(text: &str, pg: &Type, target: &DataType) -> ScalarValue {
     {
         return ScalarValue::Binary(Some(bytes));
     }
+    // PostgreSQL's date input ignores a time or zone after the date ('2019-07-07 +00', as
+    // pgjdbc's setDate sends it).
+    if matches!(target, DataType::Date32 | DataType::Date64)
+        && let Some((date, rest)) = text.trim().split_once(' ')
+        && !rest.trim().is_empty()
+    {
+        return ScalarValue::Utf8(Some(date.to_string()));
+    }
     ScalarValue::Utf8(Some(text.to_string()))
 }
 

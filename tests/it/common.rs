@@ -139,3 +139,77 @@ pub fn sqlstate(error: &tokio_postgres::Error) -> String {
         .code()
         .to_string()
 }
+
+/// Reading the columns of Arrow batches (of the lake's Parquet files and of query results).
+pub mod columns {
+    use chrono::{DateTime, NaiveDate};
+    use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
+    use datafusion::arrow::compute::cast;
+    use datafusion::arrow::datatypes::{
+        DataType, Date32Type, Decimal128Type, Int64Type, TimeUnit, TimestampMicrosecondType,
+    };
+
+    pub fn column<'a>(batch: &'a RecordBatch, name: &str) -> &'a ArrayRef {
+        batch
+            .column_by_name(name)
+            .unwrap_or_else(|| panic!("no column {name} in {:?}", batch.schema()))
+    }
+
+    /// Any integer column, as i64.
+    pub fn ints(batch: &RecordBatch, name: &str) -> Vec<Option<i64>> {
+        let values = cast(column(batch, name), &DataType::Int64).expect("integer column");
+        values.as_primitive::<Int64Type>().iter().collect()
+    }
+
+    /// Any string column (Utf8, Utf8View, LargeUtf8).
+    pub fn texts(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
+        let values = cast(column(batch, name), &DataType::Utf8).expect("text column");
+        values
+            .as_string::<i32>()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
+    }
+
+    pub fn bools(batch: &RecordBatch, name: &str) -> Vec<Option<bool>> {
+        column(batch, name).as_boolean().iter().collect()
+    }
+
+    pub fn dates(batch: &RecordBatch, name: &str) -> Vec<Option<NaiveDate>> {
+        let values = cast(column(batch, name), &DataType::Date32).expect("date column");
+        values
+            .as_primitive::<Date32Type>()
+            .iter()
+            .map(|d| {
+                d.map(|d| {
+                    DateTime::from_timestamp(i64::from(d) * 86_400, 0)
+                        .expect("a date in chrono's range")
+                        .date_naive()
+                })
+            })
+            .collect()
+    }
+
+    /// Microseconds since the epoch.
+    pub fn timestamps(batch: &RecordBatch, name: &str) -> Vec<Option<i64>> {
+        let values = cast(
+            column(batch, name),
+            &DataType::Timestamp(TimeUnit::Microsecond, None),
+        )
+        .expect("timestamp column");
+        values
+            .as_primitive::<TimestampMicrosecondType>()
+            .iter()
+            .collect()
+    }
+
+    /// A decimal column as integers at `scale` (which must be the column's scale).
+    pub fn decimals(batch: &RecordBatch, name: &str, scale: i8) -> Vec<Option<i128>> {
+        let values = column(batch, name);
+        match values.data_type() {
+            DataType::Decimal128(_, s) if *s == scale => {}
+            other => panic!("{name}: expected a decimal with scale {scale}, got {other}"),
+        }
+        values.as_primitive::<Decimal128Type>().iter().collect()
+    }
+}

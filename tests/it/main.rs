@@ -2,6 +2,8 @@
 //! - `common`: a small generated lake shared by the tests, and an in-process server on 127.0.0.1:0;
 //! - `wire`: the PostgreSQL protocol through tokio-postgres;
 //! - `catalog`: pg_catalog, information_schema, psql's meta-commands, per-connection settings;
+//! - `clients`: real drivers (psycopg 3, asyncpg, SQLAlchemy/pandas, pgjdbc, node-postgres) run as
+//!   subprocesses against the server, asserting values computed from the Parquet files;
 //! - `cli`: the built `custlake` binary — `query`, and a scripted psql session against `serve`;
 //! - `lake`: config and table registration, start-up errors, refresh of new files;
 //! - `params`: bind parameters decoded from text and binary format;
@@ -13,6 +15,7 @@
 
 mod catalog;
 mod cli;
+mod clients;
 mod common;
 mod encode;
 mod lake;

@@ -16,15 +16,13 @@ use std::sync::OnceLock;
 
 use chrono::{Days, Months, NaiveDate};
 use custlake::engine::Engine;
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, RecordBatch};
-use datafusion::arrow::compute::{cast, concat_batches};
-use datafusion::arrow::datatypes::{
-    DataType, Date32Type, Decimal128Type, Float64Type, Int64Type, TimeUnit,
-    TimestampMicrosecondType,
-};
+use datafusion::arrow::array::{AsArray, RecordBatch};
+use datafusion::arrow::compute::concat_batches;
+use datafusion::arrow::datatypes::{DataType, Float64Type, TimeUnit};
 use datafusion::prelude::SessionContext;
 
 use crate::common;
+use crate::common::columns::{bools, column, dates, decimals, ints, texts, timestamps};
 
 /// The saved queries, i.e. the views of schema `segments`.
 const VIEWS: [&str; 10] = [
@@ -85,63 +83,11 @@ fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
 // ---------------------------------------------------------------------------------------------
 // Reading columns (of the lake's Parquet batches and of query results)
 
-fn column<'a>(batch: &'a RecordBatch, name: &str) -> &'a ArrayRef {
-    batch
-        .column_by_name(name)
-        .unwrap_or_else(|| panic!("no column {name} in {:?}", batch.schema()))
-}
-
-/// Any integer column, as i64.
-fn ints(batch: &RecordBatch, name: &str) -> Vec<Option<i64>> {
-    let values = cast(column(batch, name), &DataType::Int64).expect("integer column");
-    values.as_primitive::<Int64Type>().iter().collect()
-}
-
-/// Any string column (Utf8, Utf8View, LargeUtf8).
-fn texts(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
-    let values = cast(column(batch, name), &DataType::Utf8).expect("text column");
-    values
-        .as_string::<i32>()
-        .iter()
-        .map(|v| v.map(str::to_string))
-        .collect()
-}
-
-fn bools(batch: &RecordBatch, name: &str) -> Vec<Option<bool>> {
-    column(batch, name).as_boolean().iter().collect()
-}
-
 fn floats(batch: &RecordBatch, name: &str) -> Vec<Option<f64>> {
     column(batch, name)
         .as_primitive::<Float64Type>()
         .iter()
         .collect()
-}
-
-fn dates(batch: &RecordBatch, name: &str) -> Vec<Option<NaiveDate>> {
-    column(batch, name)
-        .as_primitive::<Date32Type>()
-        .iter()
-        .map(|d| d.map(|d| date_of_days(i64::from(d))))
-        .collect()
-}
-
-/// Microseconds since the epoch.
-fn timestamps(batch: &RecordBatch, name: &str) -> Vec<Option<i64>> {
-    column(batch, name)
-        .as_primitive::<TimestampMicrosecondType>()
-        .iter()
-        .collect()
-}
-
-/// A decimal column as integers at `scale` (which must be the column's scale).
-fn decimals(batch: &RecordBatch, name: &str, scale: i8) -> Vec<Option<i128>> {
-    let values = column(batch, name);
-    match values.data_type() {
-        DataType::Decimal128(_, s) if *s == scale => {}
-        other => panic!("{name}: expected a decimal with scale {scale}, got {other}"),
-    }
-    values.as_primitive::<Decimal128Type>().iter().collect()
 }
 
 /// The values of a column that has no NULLs.
