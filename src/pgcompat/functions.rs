@@ -100,6 +100,11 @@ pub enum Behaviour {
     ParseIdent,
     /// `format('%s …', …)` with `%s`, `%I`, `%L` and `%%`.
     Format,
+    /// `json_build_object(k1, v1, …)`: the object as JSON text.
+    JsonBuildObject,
+    /// A LIKE pattern escaped with another character, rewritten to escape with `\` (what
+    /// `x LIKE p ESCAPE '/'` becomes for a pattern that is not a literal).
+    LikePattern,
     /// `array_lower(array, dimension)`: 1 for a non-empty first dimension (arrays here are
     /// one-dimensional and start at 1).
     ArrayLower,
@@ -487,6 +492,30 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             "format(formatstr [, value ...])",
         ),
         (
+            "like_pattern_escaped_by",
+            B::LikePattern,
+            &[2],
+            DataType::Utf8,
+            "A LIKE pattern that escapes with the given character, rewritten to escape with a backslash.",
+            "like_pattern_escaped_by(pattern, escape)",
+        ),
+        (
+            "pg_collation_is_visible",
+            B::TypeIsVisible,
+            &[1],
+            DataType::Boolean,
+            "Whether the collation is visible in search_path (all are, in pg_catalog).",
+            "pg_collation_is_visible(collation_oid)",
+        ),
+        (
+            "json_build_object",
+            B::JsonBuildObject,
+            &[0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20],
+            DataType::Utf8,
+            "A JSON object of key/value pairs, as JSON text (numbers and booleans unquoted, NULL as null).",
+            "json_build_object(key, value [, ...])",
+        ),
+        (
             "has_function_privilege",
             B::HasPrivilege,
             &[2, 3],
@@ -819,6 +848,30 @@ fn format_text(format: &str, values: &[Option<&str>]) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// Whether values of `data_type` are written into JSON as they are (numbers, booleans).
+fn json_bare(data_type: &DataType) -> bool {
+    data_type.is_numeric() || *data_type == DataType::Boolean
+}
+
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The type named `name` as PostgreSQL reads type names (`int4`, `integer`, `text[]`,
@@ -1435,6 +1488,65 @@ impl ScalarUDFImpl for PgFunction {
                 }
                 Arc::new(StringArray::from(out))
             }
+            B::LikePattern => {
+                let patterns = texts(&a[0], rows)?;
+                let escapes = texts(&a[1], rows)?;
+                Arc::new(
+                    patterns
+                        .iter()
+                        .zip(escapes.iter())
+                        .map(|(pattern, escape)| {
+                            let pattern = pattern?;
+                            Some(match escape.and_then(|e| e.chars().next()) {
+                                Some(escape) => {
+                                    super::rewrite::with_backslash_escape(pattern, escape)
+                                }
+                                None => pattern.to_string(),
+                            })
+                        })
+                        .collect::<StringArray>(),
+                )
+            }
+            B::JsonBuildObject => {
+                let keys = a
+                    .iter()
+                    .step_by(2)
+                    .map(|arg| texts(arg, rows))
+                    .collect::<Result<Vec<_>>>()?;
+                let values = a
+                    .iter()
+                    .skip(1)
+                    .step_by(2)
+                    .map(|arg| Ok((texts(arg, rows)?, json_bare(&arg.data_type()))))
+                    .collect::<Result<Vec<_>>>()?;
+                let mut out = Vec::with_capacity(rows);
+                for row in 0..rows {
+                    let mut object = String::from("{");
+                    for (i, (key, (value, bare))) in keys.iter().zip(&values).enumerate() {
+                        if !key.is_valid(row) {
+                            return exec_err!(
+                                "json_build_object: argument {} cannot be null",
+                                2 * i + 1
+                            );
+                        }
+                        if i > 0 {
+                            object.push_str(", ");
+                        }
+                        object.push_str(&json_string(key.value(row)));
+                        object.push_str(" : ");
+                        if !value.is_valid(row) {
+                            object.push_str("null");
+                        } else if *bare {
+                            object.push_str(value.value(row));
+                        } else {
+                            object.push_str(&json_string(value.value(row)));
+                        }
+                    }
+                    object.push('}');
+                    out.push(Some(object));
+                }
+                Arc::new(StringArray::from(out))
+            }
             B::QuoteIdent => {
                 let idents = texts(&a[0], rows)?;
                 Arc::new(
@@ -1495,5 +1607,6 @@ mod tests {
             "a.\"Big T\" = 'it''s', NULL%"
         );
         assert!(format_text("%s %s", &[Some("a")]).is_err());
+        assert_eq!(json_string("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
     }
 }

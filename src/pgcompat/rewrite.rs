@@ -25,6 +25,10 @@
 //! - result columns are named as PostgreSQL names them: `count(*)` is `count`, `x::int` is
 //!   `x`, a constant is `?column?` (where that name is not taken by another column, as
 //!   DataFusion wants names to differ);
+//! - `x LIKE 'pg/_%' ESCAPE '/'`: DataFusion escapes with `\` only, so a literal pattern
+//!   (or a concatenation of literals) is rewritten to use `\`, and any other pattern is
+//!   rewritten when the query runs (`like_pattern_escaped_by`);
+//! - `generate_subscripts(a, 1)` is `unnest(range(1, CAST(cardinality(a) AS BIGINT) + 1))`;
 //! - casts to PostgreSQL's own types: `'orders'::regclass` is the table's OID and
 //!   `attrelid::regclass` its name, likewise `regtype`; `::oid` is an unsigned 32-bit
 //!   integer; `name`, `"char"` and `pg_catalog.text` are text.
@@ -298,6 +302,42 @@ fn lambda(parameter: &Ident, body: Expr) -> Expr {
         body: Box::new(body),
         syntax: LambdaSyntax::Arrow,
     })
+}
+
+/// The text of a string literal, or of a concatenation of string literals.
+fn literal_text(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Value(v) => match &v.value {
+            Value::SingleQuotedString(s) | Value::EscapedStringLiteral(s) => Some(s.clone()),
+            _ => None,
+        },
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::StringConcat,
+            right,
+        } => Some(literal_text(left)? + &literal_text(right)?),
+        Expr::Nested(inner) => literal_text(inner),
+        _ => None,
+    }
+}
+
+/// A LIKE pattern that escapes with `escape` rewritten to escape with `\`.
+pub(crate) fn with_backslash_escape(pattern: &str, escape: char) -> String {
+    let mut out = String::with_capacity(pattern.len() + 2);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == escape {
+            if let Some(next) = chars.next() {
+                out.push('\\');
+                out.push(next);
+            }
+        } else if c == '\\' {
+            out.push_str("\\\\");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `ARRAY(subquery)` as an expression DataFusion plans (see the module documentation).
@@ -694,6 +734,70 @@ impl VisitorMut for Rewriter<'_> {
                 *expr = array_of_subquery(*query);
             }
             Expr::Subquery(query) => self.aggregate_scalar_subquery(query),
+            Expr::Like {
+                pattern,
+                escape_char,
+                ..
+            }
+            | Expr::ILike {
+                pattern,
+                escape_char,
+                ..
+            } => {
+                if let Some(escape) = escape_char.as_ref().and_then(|e| match &e.value {
+                    Value::SingleQuotedString(c) => c.chars().next(),
+                    _ => None,
+                }) && escape != '\\'
+                {
+                    **pattern = match literal_text(pattern) {
+                        Some(literal) => Expr::value(Value::SingleQuotedString(
+                            with_backslash_escape(&literal, escape),
+                        )),
+                        // A pattern known only when the query runs (a parameter) is
+                        // rewritten then.
+                        None => call(
+                            "like_pattern_escaped_by",
+                            vec![
+                                std::mem::replace(pattern.as_mut(), Expr::value(Value::Null)),
+                                Expr::value(Value::SingleQuotedString(escape.to_string())),
+                            ],
+                        ),
+                    };
+                    *escape_char = None;
+                }
+            }
+            Expr::Function(function)
+                if function
+                    .name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
+                    .is_some_and(|i| folded(i) == "generate_subscripts") =>
+            {
+                if let FunctionArguments::List(list) = &function.args
+                    && let [FunctionArg::Unnamed(FunctionArgExpr::Expr(array)), _] =
+                        list.args.as_slice()
+                {
+                    // cardinality is unsigned; range takes signed bounds.
+                    let length = Expr::Cast {
+                        kind: CastKind::Cast,
+                        expr: Box::new(call("cardinality", vec![array.clone()])),
+                        data_type: SqlType::BigInt(None),
+                        array: false,
+                        format: None,
+                    };
+                    let upper = Expr::BinaryOp {
+                        left: Box::new(length),
+                        op: BinaryOperator::Plus,
+                        right: Box::new(Expr::value(Value::Number("1".into(), false))),
+                    };
+                    let subscripts = call(
+                        "range",
+                        vec![Expr::value(Value::Number("1".into(), false)), upper],
+                    );
+                    *expr = call("unnest", vec![subscripts]);
+                }
+            }
             Expr::Function(function) => {
                 if let [
                     ObjectNamePart::Identifier(schema),
@@ -792,6 +896,20 @@ mod tests {
         assert_eq!(
             rewritten("SELECT c.oid, c.* FROM pg_class c"),
             "SELECT c.oid, c.* EXCLUDE (oid) FROM pg_class c"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT n FROM t WHERE n NOT LIKE 'pg/_' || '%' ESCAPE '/' AND m LIKE 'a\\b'"
+            ),
+            "SELECT n FROM t WHERE n NOT LIKE 'pg\\_%' AND m LIKE 'a\\b'"
+        );
+        assert_eq!(
+            rewritten("SELECT n FROM t WHERE n LIKE $1 || '%' ESCAPE '/'"),
+            "SELECT n FROM t WHERE n LIKE like_pattern_escaped_by($1 || '%', '/')"
+        );
+        assert_eq!(
+            rewritten("SELECT generate_subscripts(k, 1) AS ord FROM i"),
+            "SELECT unnest(range(1, CAST(cardinality(k) AS BIGINT) + 1)) AS ord FROM i"
         );
         // Columns are named as PostgreSQL names them, where the name is free.
         assert_eq!(
