@@ -140,6 +140,14 @@ impl Cursors {
         Ok(Box::pin(RecordBatchStreamAdapter::new(schema, rows)))
     }
 
+    /// The names and columns of the open cursors (they are portals to the protocol too).
+    pub fn list(&self) -> Vec<(String, SchemaRef)> {
+        self.open()
+            .iter()
+            .map(|(name, cursor)| (name.clone(), Arc::clone(&cursor.schema)))
+            .collect()
+    }
+
     /// `CLOSE name`.
     pub fn close(&self, name: &str) -> Result<(), SqlError> {
         self.open()

@@ -35,6 +35,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::cancel::{CancelRegistry, QueryCancel};
+use super::cursor::FetchCount;
 use super::encode::{BatchEncoder, field_infos, pg_column_type};
 use super::error::to_pgwire;
 use super::params;
@@ -170,6 +171,44 @@ impl pgwire::api::cancel::CancelHandler for Canceller {
     }
 }
 
+/// SQL cursors are portals to the protocol too: psycopg describes a named cursor as a portal,
+/// and Execute of such a portal fetches from the cursor. After each statement of the extended
+/// protocol, the portal store holds one portal per open cursor and none for a closed one.
+/// (pgwire builds stored statements only from Parse messages, so a cursor's portal carries
+/// the statement that declared it; Describe and Execute of it go by the cursor's name.)
+fn publish_cursor_portals<P: PortalStore<Statement = Planned>>(
+    store: &P,
+    session: &Session,
+    declaring: &Arc<StoredStatement<Planned>>,
+) {
+    let open = session.cursors().list();
+    let mut published = session.published_cursor_portals();
+    for name in published.iter() {
+        if !open.iter().any(|(n, _)| n == name) {
+            store.rm_portal(name);
+        }
+    }
+    for (name, _) in open {
+        if published.insert(name.clone()) {
+            store.put_portal(Arc::new(Portal::new_cursor(name, Arc::clone(declaring))));
+        }
+    }
+    published.retain(|name| session.cursors().schema(name).is_ok());
+}
+
+/// For a portal that is an open SQL cursor: what Describe and Execute of it mean (FETCH ALL).
+fn cursor_portal(session: &Session, portal_name: &str) -> Option<Planned> {
+    if !session.published_cursor_portals().contains(portal_name) {
+        return None;
+    }
+    let schema = session.cursors().schema(portal_name).ok()?;
+    Some(Planned::Cursor(CursorCommand::Fetch {
+        name: portal_name.to_string(),
+        count: FetchCount::All,
+        schema,
+    }))
+}
+
 fn query_cancel_of<C: ClientInfo>(client: &C) -> PgWireResult<Arc<QueryCancel>> {
     client
         .session_extensions()
@@ -301,14 +340,20 @@ impl Backend {
             Planned::Cursor(command) => {
                 let tag = command.tag();
                 return match command {
-                    CursorCommand::Declare { name, plan, hold } => {
+                    CursorCommand::Declare {
+                        name, plan, hold, ..
+                    } => {
                         if !hold && !session.in_transaction() {
                             return Err(SqlError::new(
                                 sqlstate::NO_ACTIVE_SQL_TRANSACTION,
                                 "DECLARE CURSOR can only be used in transaction blocks",
                             ));
                         }
-                        let stream = session.execute(*plan).await?;
+                        let plan = match parameters {
+                            Some(values) => plan.with_param_values(values)?,
+                            None => *plan,
+                        };
+                        let stream = session.execute(plan).await?;
                         session.cursors().declare(&name, stream, hold)?;
                         Ok(Response::Execution(Tag::new(tag)))
                     }
@@ -549,7 +594,7 @@ impl ExtendedQueryHandler for Backend {
 
     async fn do_describe_portal<C>(
         &self,
-        _client: &mut C,
+        client: &mut C,
         portal: &Portal<Planned>,
     ) -> PgWireResult<DescribePortalResponse>
     where
@@ -558,8 +603,10 @@ impl ExtendedQueryHandler for Backend {
         C::Error: Debug,
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
+        let session = session_of(client)?;
+        let cursor = cursor_portal(&session, &portal.name);
         let fields = self.parser.get_result_schema(
-            &portal.statement.statement,
+            cursor.as_ref().unwrap_or(&portal.statement.statement),
             Some(&portal.result_column_format),
         )?;
         if fields.is_empty() {
@@ -581,6 +628,22 @@ impl ExtendedQueryHandler for Backend {
         PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
     {
         let session = session_of(client)?;
+        // Execute of a portal that is an open cursor fetches from it.
+        if let Some(fetch) = cursor_portal(&session, &portal.name) {
+            let cancel = query_cancel_of(client)?;
+            let transaction_failed = client.transaction_status() == TransactionStatus::Error;
+            return self
+                .respond(
+                    &session,
+                    &cancel,
+                    transaction_failed,
+                    fetch,
+                    None,
+                    &portal.result_column_format,
+                )
+                .await
+                .map_err(to_pgwire);
+        }
         let prepared = &portal.statement.statement;
         let parameter_types = prepared.parameter_types();
         if portal.parameters.len() != parameter_types.len() {
@@ -620,16 +683,19 @@ impl ExtendedQueryHandler for Backend {
         };
         let cancel = query_cancel_of(client)?;
         let transaction_failed = client.transaction_status() == TransactionStatus::Error;
-        self.respond(
-            &session,
-            &cancel,
-            transaction_failed,
-            prepared.clone(),
-            parameters,
-            &portal.result_column_format,
-        )
-        .await
-        .map_err(to_pgwire)
+        let response = self
+            .respond(
+                &session,
+                &cancel,
+                transaction_failed,
+                prepared.clone(),
+                parameters,
+                &portal.result_column_format,
+            )
+            .await
+            .map_err(to_pgwire);
+        publish_cursor_portals(client.portal_store(), &session, &portal.statement);
+        response
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Session {
     defaults: ConfigOptions,
     transaction: Mutex<TransactionState>,
     cursors: Cursors,
+    /// The cursors the portal store holds a portal for (see `handler::publish_cursor_portals`).
+    cursor_portals: Mutex<std::collections::BTreeSet<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -70,6 +72,8 @@ pub enum CursorCommand {
         name: String,
         plan: Box<LogicalPlan>,
         hold: bool,
+        /// Types of `$1 … $n` in the cursor's query (psycopg binds them).
+        parameter_types: Vec<DataType>,
     },
     Fetch {
         name: String,
@@ -114,6 +118,9 @@ impl Planned {
             Planned::Plan {
                 parameter_types, ..
             } => parameter_types,
+            Planned::Cursor(CursorCommand::Declare {
+                parameter_types, ..
+            }) => parameter_types,
             Planned::Transaction(_) | Planned::Session(_) | Planned::Cursor(_) => &[],
         }
     }
@@ -150,7 +157,17 @@ impl Session {
             defaults,
             transaction: Mutex::new(TransactionState::default()),
             cursors: Cursors::default(),
+            cursor_portals: Mutex::default(),
         }
+    }
+
+    /// The names of the cursors published as protocol portals.
+    pub fn published_cursor_portals(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<String>> {
+        self.cursor_portals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
     }
 
     /// The session's cursors.
@@ -279,7 +296,10 @@ impl Session {
                     return Ok(Planned::Transaction(TransactionCommand::Release));
                 }
                 SqlStatement::Declare { stmts } => {
-                    return self.plan_declare(stmts).await.map(Planned::Cursor);
+                    return self
+                        .plan_declare(stmts, declared)
+                        .await
+                        .map(Planned::Cursor);
                 }
                 SqlStatement::Fetch {
                     name, direction, ..
@@ -325,6 +345,7 @@ impl Session {
     async fn plan_declare(
         &self,
         stmts: &[datafusion::sql::sqlparser::ast::Declare],
+        declared: &[Option<DataType>],
     ) -> Result<CursorCommand, SqlError> {
         use datafusion::sql::sqlparser::ast::DeclareType;
         let [declare] = stmts else {
@@ -354,16 +375,12 @@ impl Session {
         rewrite::rewrite(&mut statement, &state);
         let plan = state.statement_to_plan(statement).await?;
         check_read_only(&plan)?;
-        if !plan.get_parameter_types()?.is_empty() {
-            return Err(SqlError::new(
-                sqlstate::FEATURE_NOT_SUPPORTED,
-                "parameters in DECLARE are not supported",
-            ));
-        }
+        let (plan, parameter_types) = assign_parameter_types(plan, declared)?;
         Ok(CursorCommand::Declare {
             name: folded(name),
             plan: Box::new(plan),
             hold: declare.hold == Some(true),
+            parameter_types,
         })
     }
 

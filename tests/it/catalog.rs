@@ -546,6 +546,20 @@ async fn cursors_fetch_a_result_in_pieces() {
     client.batch_execute("CLOSE kept").await.unwrap();
     let error = client.query("FETCH 1 FROM kept", &[]).await.unwrap_err();
     assert_eq!(sqlstate(&error), "34000");
+
+    // A cursor's query may take parameters (bound through the extended protocol).
+    client
+        .execute(
+            "DECLARE bound CURSOR WITH HOLD FOR \
+             SELECT customer_id FROM customers WHERE customer_id <= $1 ORDER BY 1",
+            &[&3i64],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ids(&client.query("FETCH ALL FROM bound", &[]).await.unwrap()),
+        [1, 2, 3]
+    );
     server.stop().await;
 }
 
