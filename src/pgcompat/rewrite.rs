@@ -10,6 +10,10 @@
 //!   `LEFT JOIN LATERAL` (DataFusion decorrelates lateral joins with any predicate, scalar
 //!   subqueries only with equalities): `SELECT a.attname, (SELECT … WHERE c.oid =
 //!   a.attcollation AND a.attcollation <> t.typcollation) FROM pg_attribute a` is psql's `\d`;
+//! - a condition of a non-aggregating scalar subquery that reads only the outer row (`AND
+//!   a.atthasdef`) moves out: `(SELECT … WHERE d.k = a.k AND a.flag)` is `CASE WHEN a.flag THEN
+//!   (SELECT … WHERE d.k = a.k) END` — the same value, and DataFusion cannot decorrelate such
+//!   conditions;
 //! - any other scalar subquery that does not aggregate (`(SELECT d.adbin FROM pg_attrdef d WHERE
 //!   d.adrelid = a.attrelid)`) takes `first_value` of its one column: DataFusion plans
 //!   correlated scalar subqueries only when they aggregate. For the zero or one row such
@@ -28,6 +32,10 @@
 //! - `x LIKE 'pg/_%' ESCAPE '/'`: DataFusion escapes with `\` only, so a literal pattern
 //!   (or a concatenation of literals) is rewritten to use `\`, and any other pattern is
 //!   rewritten when the query runs (`like_pattern_escaped_by`);
+//! - a function in FROM is read as PostgreSQL reads it: a scalar function gives one row whose
+//!   column is named by the alias (`FROM string_to_array(x, ',') s` then `s[1]`), and a
+//!   set-returning function aliased without a column list names its column by the alias
+//!   (`FROM generate_series(1, 3) AS i` then `i`);
 //! - `generate_subscripts(a, 1)` is `unnest(range(1, CAST(cardinality(a) AS BIGINT) + 1))`;
 //! - casts to PostgreSQL's own types: `'orders'::regclass` is the table's OID and
 //!   `attrelid::regclass` its name, likewise `regtype`; `::oid` is an unsigned 32-bit
@@ -127,6 +135,28 @@ impl Rewriter<'_> {
         found
     }
 
+    /// Whether a scalar subquery is one plain SELECT of one column that does not aggregate.
+    fn lateral_candidate_shape(&self, query: &Query) -> bool {
+        if query.with.is_some() || query.limit_clause.is_some() || query.order_by.is_some() {
+            return false;
+        }
+        let SetExpr::Select(select) = query.body.as_ref() else {
+            return false;
+        };
+        if select.distinct.is_some()
+            || select.having.is_some()
+            || !matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
+        {
+            return false;
+        }
+        match select.projection.as_slice() {
+            [SelectItem::UnnamedExpr(value)] | [SelectItem::ExprWithAlias { expr: value, .. }] => {
+                !self.is_aggregate(value)
+            }
+            _ => false,
+        }
+    }
+
     /// For a scalar subquery that reads outer columns and does not aggregate: the name
     /// PostgreSQL gives its column.
     fn lateral_candidate(&self, query: &Query) -> Option<String> {
@@ -211,6 +241,8 @@ fn postgres_column_name(expr: &Expr) -> Option<String> {
             _ => data_type.to_string().to_ascii_lowercase(),
         },
         Expr::Nested(inner) => postgres_column_name(inner)?,
+        // `s[i]` is named after `s`.
+        Expr::CompoundFieldAccess { root, .. } => postgres_column_name(root)?,
         Expr::Case { .. } => "case".into(),
         Expr::Exists { .. } => "exists".into(),
         Expr::Array(_) => "array".into(),
@@ -412,9 +444,23 @@ fn array_of_subquery(mut query: Query) -> Expr {
     Expr::Subquery(Box::new(query))
 }
 
-/// Whether `query` names a qualifier (`a.attrelid`) that none of its own FROM items
-/// introduces, i.e. reads a column of an enclosing query.
-fn reads_outer_columns(query: &Query) -> bool {
+/// `CASE WHEN condition THEN value END`.
+fn when(condition: Expr, value: Expr) -> Expr {
+    Expr::Case {
+        case_token: datafusion::sql::sqlparser::ast::helpers::attached_token::AttachedToken::empty(
+        ),
+        end_token: datafusion::sql::sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        operand: None,
+        conditions: vec![datafusion::sql::sqlparser::ast::CaseWhen {
+            condition,
+            result: value,
+        }],
+        else_result: None,
+    }
+}
+
+/// The qualifiers a query's own FROM items introduce (table names and aliases).
+fn own_qualifiers(query: &Query) -> HashSet<String> {
     let mut own: HashSet<String> = HashSet::new();
     let _ = datafusion::sql::sqlparser::ast::visit_relations(query, |name| {
         if let Some(last) = name.0.last().and_then(|p| p.as_ident()) {
@@ -437,6 +483,93 @@ fn reads_outer_columns(query: &Query) -> bool {
         }
     }
     let _ = datafusion::sql::sqlparser::ast::Visit::visit(query, &mut Aliases(&mut own));
+    own
+}
+
+fn conjuncts(expr: Expr, out: &mut Vec<Expr>) {
+    match expr {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            conjuncts(*left, out);
+            conjuncts(*right, out);
+        }
+        Expr::Nested(inner)
+            if matches!(
+                inner.as_ref(),
+                Expr::BinaryOp {
+                    op: BinaryOperator::And,
+                    ..
+                }
+            ) =>
+        {
+            conjuncts(*inner, out)
+        }
+        other => out.push(other),
+    }
+}
+
+fn and_all(mut exprs: Vec<Expr>) -> Option<Expr> {
+    let first = if exprs.is_empty() {
+        return None;
+    } else {
+        exprs.remove(0)
+    };
+    Some(exprs.into_iter().fold(first, |left, right| Expr::BinaryOp {
+        left: Box::new(left),
+        op: BinaryOperator::And,
+        right: Box::new(right),
+    }))
+}
+
+/// Removes from a plain subquery's WHERE the conditions that read only the outer row (every
+/// column they name is qualified by something the subquery does not introduce, and they hold
+/// no subquery), and returns them joined by AND.
+fn take_outer_only_conditions(query: &mut Query) -> Option<Expr> {
+    let own = own_qualifiers(query);
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return None;
+    };
+    let selection = select.selection.take()?;
+    let mut all = Vec::new();
+    conjuncts(selection, &mut all);
+    let (outer, inner): (Vec<Expr>, Vec<Expr>) = all.into_iter().partition(|condition| {
+        let mut qualified = false;
+        let mut only_outer = true;
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions(condition, |e| {
+            match e {
+                Expr::CompoundIdentifier(parts) if parts.len() >= 2 => {
+                    qualified = true;
+                    if own.contains(&folded(&parts[parts.len() - 2])) {
+                        only_outer = false;
+                    }
+                }
+                Expr::Identifier(_)
+                | Expr::Subquery(_)
+                | Expr::Exists { .. }
+                | Expr::InSubquery { .. } => {
+                    only_outer = false;
+                }
+                _ => {}
+            }
+            if only_outer {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        });
+        qualified && only_outer
+    });
+    select.selection = and_all(inner);
+    and_all(outer)
+}
+
+/// Whether `query` names a qualifier (`a.attrelid`) that none of its own FROM items
+/// introduces, i.e. reads a column of an enclosing query.
+fn reads_outer_columns(query: &Query) -> bool {
+    let own = own_qualifiers(query);
     let mut outer = false;
     let _ = datafusion::sql::sqlparser::ast::visit_expressions(query, |e| {
         if let Expr::CompoundIdentifier(parts) = e
@@ -451,14 +584,19 @@ fn reads_outer_columns(query: &Query) -> bool {
     outer
 }
 
-fn empty_query() -> Query {
+/// Parses a query the rewriter wrote from syntax-tree nodes (their display round-trips).
+fn parse_query(sql: &str) -> Option<Query> {
     use datafusion::sql::sqlparser::parser::Parser;
-    // A placeholder while the subquery is moved; always replaced before the visit ends.
     Parser::new(&datafusion::sql::sqlparser::dialect::PostgreSqlDialect {})
-        .try_with_sql("SELECT NULL")
+        .try_with_sql(sql)
         .and_then(|mut p| p.parse_query())
         .map(|q| *q)
-        .expect("SELECT NULL parses")
+        .ok()
+}
+
+fn empty_query() -> Query {
+    // A placeholder while the subquery is moved; always replaced before the visit ends.
+    parse_query("SELECT NULL").expect("SELECT NULL parses")
 }
 
 fn single_ident(name: &ObjectName) -> Option<&Ident> {
@@ -628,6 +766,7 @@ impl VisitorMut for Rewriter<'_> {
             let relation = Ident::new(format!("__custlake_scalar_{}", self.laterals));
             let column = Ident::new("value");
             let mut subquery = std::mem::replace(query, Box::new(empty_query()));
+            let outer_condition = take_outer_only_conditions(&mut subquery);
             if let SetExpr::Select(inner) = subquery.body.as_mut()
                 && let [only] = inner.projection.as_mut_slice()
             {
@@ -661,13 +800,28 @@ impl VisitorMut for Rewriter<'_> {
                     Value::Boolean(true),
                 ))),
             });
+            let value = Expr::CompoundIdentifier(vec![relation, column]);
             *item = SelectItem::ExprWithAlias {
-                expr: Expr::CompoundIdentifier(vec![relation, column]),
+                expr: match outer_condition {
+                    Some(condition) => when(condition, value),
+                    None => value,
+                },
                 alias: name,
             };
         }
         if let Some(last) = select.from.last_mut() {
             last.joins.extend(joins);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::Subquery(query) = expr
+            && self.lateral_candidate_shape(query)
+            && let Some(condition) = take_outer_only_conditions(query)
+        {
+            let subquery = std::mem::replace(expr, Expr::value(Value::Null));
+            *expr = when(condition, subquery);
         }
         ControlFlow::Continue(())
     }
@@ -687,6 +841,67 @@ impl VisitorMut for Rewriter<'_> {
             && folded(schema) == "pg_catalog"
         {
             *name = ObjectName::from(vec![function.clone()]);
+        }
+        if let TableFactor::Table {
+            name,
+            alias,
+            args: Some(args),
+            ..
+        } = factor
+            && let Some(function) = single_ident(name).map(folded)
+            && !self.ctes.contains(&function)
+        {
+            let column = alias
+                .as_ref()
+                .map(|a| a.columns.first().map_or(&a.name, |c| &c.name).clone())
+                .unwrap_or_else(|| Ident::new(function.clone()));
+            if self.state.table_functions().contains_key(&function) {
+                if let Some(alias) = alias
+                    && alias.columns.is_empty()
+                    && matches!(function.as_str(), "generate_series" | "range" | "unnest")
+                {
+                    alias
+                        .columns
+                        .push(datafusion::sql::sqlparser::ast::TableAliasColumnDef {
+                            name: alias.name.clone(),
+                            data_type: None,
+                        });
+                }
+            } else if self.state.scalar_functions().contains_key(&function)
+                && args.settings.is_none()
+            {
+                let value = Expr::Function(Function {
+                    name: name.clone(),
+                    uses_odbc_syntax: false,
+                    parameters: FunctionArguments::None,
+                    args: FunctionArguments::List(FunctionArgumentList {
+                        duplicate_treatment: None,
+                        args: args.args.clone(),
+                        clauses: vec![],
+                    }),
+                    filter: None,
+                    null_treatment: None,
+                    over: None,
+                    within_group: vec![],
+                });
+                if let Some(subquery) = parse_query(&format!("SELECT {value} AS {column}")) {
+                    let relation = alias
+                        .as_ref()
+                        .map_or_else(|| column.clone(), |a| a.name.clone());
+                    *factor = TableFactor::Derived {
+                        lateral: false,
+                        subquery: Box::new(subquery),
+                        alias: Some(TableAlias {
+                            explicit: true,
+                            name: relation,
+                            columns: vec![],
+                            at: None,
+                        }),
+                        sample: None,
+                    };
+                }
+            }
+            return ControlFlow::Continue(());
         }
         if let TableFactor::Table {
             name,
@@ -891,7 +1106,7 @@ mod tests {
         // A correlated scalar subquery that does not aggregate becomes a lateral join.
         assert_eq!(
             rewritten("SELECT a.n, (SELECT d.v FROM d WHERE d.k = a.k AND a.flag) FROM a"),
-            "SELECT a.n, __custlake_scalar_1.value AS \"v\" FROM a LEFT OUTER JOIN LATERAL (SELECT d.v AS value FROM d WHERE d.k = a.k AND a.flag) AS __custlake_scalar_1 ON true"
+            "SELECT a.n, CASE WHEN a.flag THEN __custlake_scalar_1.value END AS \"v\" FROM a LEFT OUTER JOIN LATERAL (SELECT d.v AS value FROM d WHERE d.k = a.k) AS __custlake_scalar_1 ON true"
         );
         assert_eq!(
             rewritten("SELECT c.oid, c.* FROM pg_class c"),
@@ -910,6 +1125,10 @@ mod tests {
         assert_eq!(
             rewritten("SELECT generate_subscripts(k, 1) AS ord FROM i"),
             "SELECT unnest(range(1, CAST(cardinality(k) AS BIGINT) + 1)) AS ord FROM i"
+        );
+        assert_eq!(
+            rewritten("SELECT s[i] FROM generate_series(1, 2) AS i, string_to_array(x, ',') s"),
+            "SELECT s[i] AS \"s\" FROM generate_series(1, 2) AS i (i), (SELECT string_to_array(x, ',') AS s) AS s"
         );
         // Columns are named as PostgreSQL names them, where the name is free.
         assert_eq!(
