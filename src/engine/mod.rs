@@ -187,6 +187,12 @@ async fn build_state_with_tables(
         .with_default_features()
         // After DataFusion's own rules: `as_of()` and date arithmetic are literals by then.
         .with_optimizer_rule(Arc::new(date_filters::DateCastComparison))
+        // Before DataFusion's type coercion, which would refuse `bool_column = 'f'`.
+        .with_analyzer_rules({
+            let mut rules = vec![pgcompat::literal_types::rule()];
+            rules.extend(datafusion::optimizer::Analyzer::new().rules);
+            rules
+        })
         .build();
     custlake_udfs::register_all(&mut state)?;
     let product_functions = custlake_udfs::function_names();

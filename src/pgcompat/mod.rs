@@ -15,11 +15,13 @@
 //! - [`pg_catalog`], [`information_schema`]: the tables, built per scan ([`virtual_schema`]);
 //! - [`functions`]: the system functions;
 //! - [`settings`]: the standard settings;
-//! - [`rewrite`]: the syntax rewrites.
+//! - [`rewrite`]: the syntax rewrites;
+//! - [`literal_types`]: quoted literals typed by their context (an analyzer rule).
 
 pub mod commands;
 pub mod functions;
 pub mod information_schema;
+pub mod literal_types;
 pub mod oid;
 pub mod pg_catalog;
 pub mod rewrite;

@@ -620,7 +620,6 @@ const REPLAY_GAPS: &[(&str, &str)] = &[
     ("pgjdbc.sql#13", "_pg_expandarray"),
     ("pgjdbc.sql#14", "pg_get_keywords"),
     ("superset_sqlalchemy.sql#10", "OuterReferenceColumn"),
-    ("superset_sqlalchemy.sql#16", "Boolean = Utf8"),
     ("superset_sqlalchemy.sql#36", "OuterReferenceColumn"),
 ];
 
@@ -691,7 +690,7 @@ async fn bi_clients_catalog_queries_replay() {
         }
     }
     assert!(surprises.is_empty(), "{surprises:#?}");
-    assert_eq!(results.len(), 116);
+    assert_eq!(results.len(), 117);
 
     let lake_tables = [
         "customers",

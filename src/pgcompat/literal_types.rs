@@ -1,0 +1,151 @@
+//! PostgreSQL gives a quoted literal no type until its context does: `attisdropped = 'f'`
+//! compares booleans, `polroles = '{0}'` compares arrays. DataFusion types `'f'` as text and
+//! refuses to compare it with a boolean or a list, so this analyzer rule, run before
+//! DataFusion's type coercion, turns such a literal into a value of the other side's type.
+
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::DataType;
+use datafusion::common::config::ConfigOptions;
+use datafusion::common::tree_node::{Transformed, TreeNode};
+use datafusion::common::{DFSchema, Result, ScalarValue};
+use datafusion::logical_expr::expr::BinaryExpr;
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
+use datafusion::optimizer::AnalyzerRule;
+
+#[derive(Debug, Default)]
+pub struct UnknownLiterals;
+
+impl AnalyzerRule for UnknownLiterals {
+    fn name(&self) -> &str {
+        "pg_unknown_literals"
+    }
+
+    fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
+        plan.transform_up_with_subqueries(|node| {
+            let mut schema = DFSchema::empty();
+            for input in node.inputs() {
+                schema.merge(input.schema());
+            }
+            node.map_expressions(|expr| {
+                expr.transform_up(|e| match e {
+                    Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_comparison(op) => {
+                        let (left, right, changed) = retype(*left, *right, &schema);
+                        let e = Expr::BinaryExpr(BinaryExpr {
+                            left: Box::new(left),
+                            op,
+                            right: Box::new(right),
+                        });
+                        Ok(if changed {
+                            Transformed::yes(e)
+                        } else {
+                            Transformed::no(e)
+                        })
+                    }
+                    other => Ok(Transformed::no(other)),
+                })
+            })
+        })
+        .map(|t| t.data)
+    }
+}
+
+fn is_comparison(op: Operator) -> bool {
+    matches!(
+        op,
+        Operator::Eq
+            | Operator::NotEq
+            | Operator::Lt
+            | Operator::LtEq
+            | Operator::Gt
+            | Operator::GtEq
+            | Operator::IsDistinctFrom
+            | Operator::IsNotDistinctFrom
+    )
+}
+
+fn text_literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Literal(ScalarValue::Utf8(Some(s)) | ScalarValue::Utf8View(Some(s)), _) => Some(s),
+        _ => None,
+    }
+}
+
+/// Retypes whichever side is a text literal to the other side's type, where that type is one
+/// DataFusion cannot compare with text.
+fn retype(left: Expr, right: Expr, schema: &DFSchema) -> (Expr, Expr, bool) {
+    if let Some(text) = text_literal(&right)
+        && let Ok(data_type) = left.get_type(schema)
+        && let Some(value) = literal_of_type(text, &data_type)
+    {
+        return (left, Expr::Literal(value, None), true);
+    }
+    if let Some(text) = text_literal(&left)
+        && let Ok(data_type) = right.get_type(schema)
+        && let Some(value) = literal_of_type(text, &data_type)
+    {
+        return (Expr::Literal(value, None), right, true);
+    }
+    (left, right, false)
+}
+
+/// `text` read as a PostgreSQL literal of `data_type`, for booleans and arrays (`{a,b}`).
+fn literal_of_type(text: &str, data_type: &DataType) -> Option<ScalarValue> {
+    match data_type {
+        DataType::Boolean => match text.trim().to_ascii_lowercase().as_str() {
+            "t" | "true" | "yes" | "y" | "on" | "1" => Some(ScalarValue::Boolean(Some(true))),
+            "f" | "false" | "no" | "n" | "off" | "0" => Some(ScalarValue::Boolean(Some(false))),
+            _ => None,
+        },
+        DataType::List(field) => {
+            let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+            let elements: Vec<ScalarValue> = if inner.trim().is_empty() {
+                Vec::new()
+            } else {
+                inner
+                    .split(',')
+                    .map(|element| {
+                        let element = element.trim().trim_matches('"');
+                        if element.eq_ignore_ascii_case("null") {
+                            ScalarValue::try_from(field.data_type())
+                        } else {
+                            ScalarValue::Utf8(Some(element.to_string())).cast_to(field.data_type())
+                        }
+                    })
+                    .collect::<Result<_>>()
+                    .ok()?
+            };
+            Some(ScalarValue::List(ScalarValue::new_list(
+                &elements,
+                field.data_type(),
+                field.is_nullable(),
+            )))
+        }
+        _ => None,
+    }
+}
+
+/// The rule, for the session state builder.
+pub fn rule() -> Arc<dyn AnalyzerRule + Send + Sync> {
+    Arc::new(UnknownLiterals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_take_the_other_sides_type() {
+        assert_eq!(
+            literal_of_type("f", &DataType::Boolean),
+            Some(ScalarValue::Boolean(Some(false)))
+        );
+        assert_eq!(literal_of_type("maybe", &DataType::Boolean), None);
+        let list = DataType::new_list(DataType::UInt32, true);
+        let value = literal_of_type("{0, 16384}", &list).unwrap();
+        assert_eq!(value.data_type(), list);
+        assert_eq!(value.to_string(), "[0, 16384]");
+        assert_eq!(literal_of_type("{x}", &list), None);
+        assert_eq!(literal_of_type("0", &DataType::Int64), None);
+    }
+}
