@@ -102,6 +102,9 @@ pub enum Behaviour {
     Format,
     /// `json_build_object(k1, v1, …)`: the object as JSON text.
     JsonBuildObject,
+    /// `information_schema._pg_expandarray(a)` is `unnest(pg_expandarray(a))`: each element
+    /// `x` with its position `n`, as a list of `{x, n}` structs.
+    ExpandArray,
     /// A LIKE pattern escaped with another character, rewritten to escape with `\` (what
     /// `x LIKE p ESCAPE '/'` becomes for a pattern that is not a literal).
     LikePattern,
@@ -508,6 +511,14 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             "pg_collation_is_visible(collation_oid)",
         ),
         (
+            "pg_expandarray",
+            B::ExpandArray,
+            &[1],
+            DataType::Null,
+            "Each element of an array with its position, as a list of {x, n} (what information_schema._pg_expandarray returns as rows).",
+            "pg_expandarray(array)",
+        ),
+        (
             "json_build_object",
             B::JsonBuildObject,
             &[0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20],
@@ -850,6 +861,15 @@ fn format_text(format: &str, values: &[Option<&str>]) -> Result<String> {
     Ok(out)
 }
 
+/// `List<Struct{x: element, n: int4}>`, what `pg_expandarray` returns.
+fn expanded_type(element: &DataType) -> DataType {
+    let fields = datafusion::arrow::datatypes::Fields::from(vec![
+        Field::new("x", element.clone(), true),
+        Field::new("n", DataType::Int32, false),
+    ]);
+    DataType::new_list(DataType::Struct(fields), true)
+}
+
 /// Whether values of `data_type` are written into JSON as they are (numbers, booleans).
 fn json_bare(data_type: &DataType) -> bool {
     data_type.is_numeric() || *data_type == DataType::Boolean
@@ -954,7 +974,14 @@ impl ScalarUDFImpl for PgFunction {
         &self.signature
     }
 
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        if self.behaviour == Behaviour::ExpandArray {
+            return match arg_types {
+                [DataType::List(element)] => Ok(expanded_type(element.data_type())),
+                [other] => plan_err!("pg_expandarray takes an array, not {other}"),
+                _ => plan_err!("pg_expandarray takes one array"),
+            };
+        }
         Ok(self.return_type.clone())
     }
 
@@ -1506,6 +1533,49 @@ impl ScalarUDFImpl for PgFunction {
                         })
                         .collect::<StringArray>(),
                 )
+            }
+            B::ExpandArray => {
+                let DataType::List(element) = a[0].data_type() else {
+                    return exec_err!("pg_expandarray takes an array");
+                };
+                let lists = a[0].to_array(rows)?;
+                let lists = datafusion::common::cast::as_list_array(&lists)?;
+                let mut values = Vec::new();
+                let mut positions = Vec::new();
+                let mut offsets = vec![0i32];
+                for row in 0..rows {
+                    if lists.is_valid(row) {
+                        let items = lists.value(row);
+                        for n in 0..items.len() {
+                            positions.push(i32::try_from(n + 1).unwrap_or(i32::MAX));
+                        }
+                        values.push(items);
+                    }
+                    offsets.push(i32::try_from(positions.len()).unwrap_or(i32::MAX));
+                }
+                let values: Vec<&dyn Array> = values.iter().map(|v| v.as_ref()).collect();
+                let x = if values.is_empty() {
+                    datafusion::arrow::array::new_empty_array(element.data_type())
+                } else {
+                    datafusion::arrow::compute::concat(&values)?
+                };
+                let DataType::List(struct_field) = expanded_type(element.data_type()) else {
+                    return exec_err!("pg_expandarray: unexpected return type");
+                };
+                let DataType::Struct(fields) = struct_field.data_type() else {
+                    return exec_err!("pg_expandarray: unexpected element type");
+                };
+                let structs = datafusion::arrow::array::StructArray::try_new(
+                    fields.clone(),
+                    vec![x, Arc::new(Int32Array::from(positions))],
+                    None,
+                )?;
+                Arc::new(datafusion::arrow::array::ListArray::try_new(
+                    struct_field,
+                    datafusion::arrow::buffer::OffsetBuffer::new(offsets.into()),
+                    Arc::new(structs),
+                    lists.nulls().cloned(),
+                )?)
             }
             B::JsonBuildObject => {
                 let keys = a

@@ -36,6 +36,8 @@
 //!   column is named by the alias (`FROM string_to_array(x, ',') s` then `s[1]`), and a
 //!   set-returning function aliased without a column list names its column by the alias
 //!   (`FROM generate_series(1, 3) AS i` then `i`);
+//! - `information_schema._pg_expandarray(a)` is `unnest(pg_expandarray(a))`, and a field of a
+//!   composite value, `(keys).x`, is `get_field(keys, 'x')`;
 //! - `generate_subscripts(a, 1)` is `unnest(range(1, CAST(cardinality(a) AS BIGINT) + 1))`;
 //! - casts to PostgreSQL's own types: `'orders'::regclass` is the table's OID and
 //!   `attrelid::regclass` its name, likewise `regtype`; `::oid` is an unsigned 32-bit
@@ -50,12 +52,12 @@ use std::ops::ControlFlow;
 use datafusion::execution::context::SessionState;
 use datafusion::sql::parser::Statement as DFStatement;
 use datafusion::sql::sqlparser::ast::{
-    BinaryOperator, CastKind, DataType as SqlType, ExcludeSelectItem, Expr, Function, FunctionArg,
-    FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments, GroupByExpr,
-    Ident, Join, JoinConstraint, JoinOperator, LambdaFunction, LambdaFunctionParameter,
-    LambdaSyntax, ObjectName, ObjectNamePart, OneOrManyWithParens, OrderByExpr, OrderByKind, Query,
-    Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr, TableAlias, TableFactor, Value,
-    VisitMut, VisitorMut,
+    AccessExpr, BinaryOperator, CastKind, DataType as SqlType, ExcludeSelectItem, Expr, Function,
+    FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments,
+    GroupByExpr, Ident, Join, JoinConstraint, JoinOperator, LambdaFunction,
+    LambdaFunctionParameter, LambdaSyntax, ObjectName, ObjectNamePart, OneOrManyWithParens,
+    OrderByExpr, OrderByKind, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
+    TableAlias, TableFactor, Value, VisitMut, VisitorMut,
 };
 
 use super::settings::PgSettings;
@@ -241,8 +243,11 @@ fn postgres_column_name(expr: &Expr) -> Option<String> {
             _ => data_type.to_string().to_ascii_lowercase(),
         },
         Expr::Nested(inner) => postgres_column_name(inner)?,
-        // `s[i]` is named after `s`.
-        Expr::CompoundFieldAccess { root, .. } => postgres_column_name(root)?,
+        // `(keys).x` is named `x`, `s[i]` after `s`.
+        Expr::CompoundFieldAccess { root, access_chain } => match access_chain.last() {
+            Some(AccessExpr::Dot(Expr::Identifier(field))) => folded(field),
+            _ => postgres_column_name(root)?,
+        },
         Expr::Case { .. } => "case".into(),
         Expr::Exists { .. } => "exists".into(),
         Expr::Array(_) => "array".into(),
@@ -987,6 +992,31 @@ impl VisitorMut for Rewriter<'_> {
                     .0
                     .last()
                     .and_then(|p| p.as_ident())
+                    .is_some_and(|i| i.value.eq_ignore_ascii_case("_pg_expandarray")) =>
+            {
+                if let FunctionArguments::List(list) = &function.args
+                    && let [FunctionArg::Unnamed(FunctionArgExpr::Expr(array))] =
+                        list.args.as_slice()
+                {
+                    *expr = call("unnest", vec![call("pg_expandarray", vec![array.clone()])]);
+                }
+            }
+            Expr::CompoundFieldAccess { root, access_chain } => {
+                if let [AccessExpr::Dot(Expr::Identifier(field))] = access_chain.as_slice() {
+                    let field = Expr::value(Value::SingleQuotedString(folded(field)));
+                    let mut root = std::mem::replace(root.as_mut(), Expr::value(Value::Null));
+                    while let Expr::Nested(inner) = root {
+                        root = *inner;
+                    }
+                    *expr = call("get_field", vec![root, field]);
+                }
+            }
+            Expr::Function(function)
+                if function
+                    .name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
                     .is_some_and(|i| folded(i) == "generate_subscripts") =>
             {
                 if let FunctionArguments::List(list) = &function.args
@@ -1129,6 +1159,12 @@ mod tests {
         assert_eq!(
             rewritten("SELECT s[i] FROM generate_series(1, 2) AS i, string_to_array(x, ',') s"),
             "SELECT s[i] AS \"s\" FROM generate_series(1, 2) AS i (i), (SELECT string_to_array(x, ',') AS s) AS s"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT (information_schema._pg_expandarray(c.k)).n, information_schema._pg_expandarray(c.k) AS keys FROM c"
+            ),
+            "SELECT get_field(unnest(pg_expandarray(c.k)), 'n') AS \"n\", unnest(pg_expandarray(c.k)) AS keys FROM c"
         );
         // Columns are named as PostgreSQL names them, where the name is free.
         assert_eq!(

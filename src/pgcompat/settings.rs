@@ -229,6 +229,13 @@ pub static SETTINGS: &[SettingDef] = &[
         "Shows the maximum identifier length."
     ),
     setting!(
+        "max_index_keys",
+        "32",
+        PRESET,
+        Kind::ReadOnly,
+        "Shows the maximum number of index keys."
+    ),
+    setting!(
         "row_security",
         "on",
         CLIENT,

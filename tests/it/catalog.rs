@@ -613,11 +613,6 @@ const REPLAY_GAPS: &[(&str, &str)] = &[
     ("dbeaver.sql#4", "pg_get_keywords"),
     ("dbeaver.sql#18", "pg_stat_get_numscans"),
     ("grafana.sql#3", "In/Exist/SetComparison subquery"),
-    ("metabase.sql#12", "_pg_expandarray"),
-    ("metabase.sql#14", "_PG_EXPANDARRAY"),
-    ("pgjdbc.sql#8", "_pg_expandarray"),
-    ("pgjdbc.sql#9", "_pg_expandarray"),
-    ("pgjdbc.sql#13", "_pg_expandarray"),
     ("pgjdbc.sql#14", "pg_get_keywords"),
     ("superset_sqlalchemy.sql#10", "OuterReferenceColumn"),
     ("superset_sqlalchemy.sql#36", "OuterReferenceColumn"),
@@ -690,7 +685,7 @@ async fn bi_clients_catalog_queries_replay() {
         }
     }
     assert!(surprises.is_empty(), "{surprises:#?}");
-    assert_eq!(results.len(), 117);
+    assert_eq!(results.len(), 122);
 
     let lake_tables = [
         "customers",

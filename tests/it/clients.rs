@@ -623,6 +623,7 @@ async fn pgjdbc_metadata_and_prepared_statement() {
             "getSchemas",
             "getTables",
             "getColumns",
+            "getPrimaryKeys",
             "prepared",
             "rows",
             "setString as varchar",

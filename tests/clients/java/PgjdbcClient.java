@@ -53,6 +53,7 @@ public class PgjdbcClient {
             checkSchemas(meta);
             checkTables(meta, expected);
             checkColumns(meta, expected);
+            checkKeys(meta);
             checkPrepared(conn, expected);
             checkRows(conn, expected);
         }
@@ -120,6 +121,29 @@ public class PgjdbcClient {
         }
         equal(schemas, List.of("information_schema", "pg_catalog", "public", "segments"), "getSchemas");
         ok("getSchemas");
+    }
+
+    /** A lake table has no primary key, foreign key or index: each answer has no rows. */
+    static void checkKeys(DatabaseMetaData meta) throws Exception {
+        int rows = 0;
+        try (ResultSet rs = meta.getPrimaryKeys(null, "public", "customers")) {
+            equal(rs.getMetaData().getColumnName(4).toLowerCase(), "column_name", "getPrimaryKeys columns");
+            while (rs.next()) {
+                rows++;
+            }
+        }
+        try (ResultSet rs = meta.getIndexInfo(null, "public", "customers", false, true)) {
+            while (rs.next()) {
+                rows++;
+            }
+        }
+        try (ResultSet rs = meta.getImportedKeys(null, "public", "orders")) {
+            while (rs.next()) {
+                rows++;
+            }
+        }
+        equal(rows, 0, "keys and indexes of lake tables");
+        ok("getPrimaryKeys");
     }
 
     static void checkTables(DatabaseMetaData meta, Map<String, Object> expected) throws Exception {
