@@ -100,6 +100,8 @@ pub enum Behaviour {
     ParseIdent,
     /// `format('%s …', …)` with `%s`, `%I`, `%L` and `%%`.
     Format,
+    /// Statistics custlake does not keep (`pg_stat_get_numscans`): NULL, unknown.
+    Unmeasured,
     /// `json_build_object(k1, v1, …)`: the object as JSON text.
     JsonBuildObject,
     /// `information_schema._pg_expandarray(a)` is `unnest(pg_expandarray(a))`: each element
@@ -509,6 +511,14 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             DataType::Boolean,
             "Whether the collation is visible in search_path (all are, in pg_catalog).",
             "pg_collation_is_visible(collation_oid)",
+        ),
+        (
+            "pg_stat_get_numscans",
+            B::Unmeasured,
+            &[1],
+            DataType::Int64,
+            "Sequential scans of a table: NULL, custlake keeps no scan statistics.",
+            "pg_stat_get_numscans(relation_oid)",
         ),
         (
             "pg_expandarray",
@@ -1179,8 +1189,8 @@ impl ScalarUDFImpl for PgFunction {
                         .collect::<StringArray>(),
                 )
             }
-            B::ColDescription | B::ShobjDescription | B::NoDefinition => {
-                Arc::new(StringArray::new_null(rows))
+            B::ColDescription | B::ShobjDescription | B::NoDefinition | B::Unmeasured => {
+                datafusion::arrow::array::new_null_array(&self.return_type, rows)
             }
             B::GetViewDef => {
                 let ids = match a[0].data_type() {

@@ -98,23 +98,14 @@ fn literal_of_type(text: &str, data_type: &DataType) -> Option<ScalarValue> {
             _ => None,
         },
         DataType::List(field) => {
-            let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
-            let elements: Vec<ScalarValue> = if inner.trim().is_empty() {
-                Vec::new()
-            } else {
-                inner
-                    .split(',')
-                    .map(|element| {
-                        let element = element.trim().trim_matches('"');
-                        if element.eq_ignore_ascii_case("null") {
-                            ScalarValue::try_from(field.data_type())
-                        } else {
-                            ScalarValue::Utf8(Some(element.to_string())).cast_to(field.data_type())
-                        }
-                    })
-                    .collect::<Result<_>>()
-                    .ok()?
-            };
+            let elements: Vec<ScalarValue> = parse_array_literal(text)?
+                .into_iter()
+                .map(|element| match element {
+                    None => ScalarValue::try_from(field.data_type()),
+                    Some(element) => ScalarValue::Utf8(Some(element)).cast_to(field.data_type()),
+                })
+                .collect::<Result<_>>()
+                .ok()?;
             Some(ScalarValue::List(ScalarValue::new_list(
                 &elements,
                 field.data_type(),
@@ -122,6 +113,59 @@ fn literal_of_type(text: &str, data_type: &DataType) -> Option<ScalarValue> {
             )))
         }
         _ => None,
+    }
+}
+
+/// The elements of a one-dimensional PostgreSQL array literal (`{a,"b c",NULL}`), `None`
+/// for NULL; `None` overall if `text` is not one.
+pub fn parse_array_literal(text: &str) -> Option<Vec<Option<String>>> {
+    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+    let mut elements = Vec::new();
+    if inner.trim().is_empty() {
+        return Some(elements);
+    }
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let mut element = String::new();
+        let quoted = chars.peek() == Some(&'"');
+        if quoted {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '\\' => element.push(chars.next()?),
+                    '"' => break,
+                    c => element.push(c),
+                }
+            }
+            while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                chars.next();
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' {
+                    break;
+                }
+                if c == '{' || c == '"' {
+                    return None;
+                }
+                element.push(c);
+                chars.next();
+            }
+            element = element.trim().to_string();
+        }
+        elements.push(if !quoted && element.eq_ignore_ascii_case("null") {
+            None
+        } else {
+            Some(element)
+        });
+        match chars.next() {
+            Some(',') => continue,
+            None => return Some(elements),
+            Some(_) => return None,
+        }
     }
 }
 
@@ -147,5 +191,18 @@ mod tests {
         assert_eq!(value.to_string(), "[0, 16384]");
         assert_eq!(literal_of_type("{x}", &list), None);
         assert_eq!(literal_of_type("0", &DataType::Int64), None);
+        assert_eq!(
+            parse_array_literal(r#"{a, "b,c" ,NULL,"NULL","q\"x"}"#).unwrap(),
+            [
+                Some("a".to_string()),
+                Some("b,c".to_string()),
+                None,
+                Some("NULL".to_string()),
+                Some("q\"x".to_string())
+            ]
+        );
+        assert_eq!(parse_array_literal("{}").unwrap(), []);
+        assert_eq!(parse_array_literal("{a"), None);
+        assert_eq!(parse_array_literal("{{1},{2}}"), None);
     }
 }

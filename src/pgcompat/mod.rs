@@ -21,6 +21,7 @@
 pub mod commands;
 pub mod functions;
 pub mod information_schema;
+mod keywords;
 pub mod literal_types;
 pub mod oid;
 pub mod pg_catalog;
@@ -89,6 +90,7 @@ pub async fn install(
     for function in functions::all(Arc::clone(state.catalog_list()), Arc::clone(&shared)) {
         state.register_udf(Arc::new(function))?;
     }
+    state.register_udtf("pg_get_keywords", Arc::new(keywords::PgGetKeywords));
     let index = FunctionIndex::build(state, extension_functions);
     // Set once per engine; a second install would build a second `Shared`.
     let _ = shared.functions.set(index);

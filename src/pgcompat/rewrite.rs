@@ -1064,6 +1064,44 @@ impl VisitorMut for Rewriter<'_> {
                     *op = plain;
                 }
             }
+            // `'{a,b}'::text[]`: a PostgreSQL array literal, element by element (DataFusion
+            // would make it a one-element list of the whole text).
+            Expr::Cast {
+                kind: CastKind::DoubleColon | CastKind::Cast,
+                expr: operand,
+                data_type:
+                    SqlType::Array(datafusion::sql::sqlparser::ast::ArrayElemTypeDef::SquareBracket(
+                        element,
+                        _,
+                    )),
+                ..
+            } if literal_text(operand).is_some() => {
+                let text = literal_text(operand).unwrap_or_default();
+                if let Some(elements) = super::literal_types::parse_array_literal(&text) {
+                    let element_type = postgres_type_name(element)
+                        .and_then(|name| match cast_rewrite(&name, false) {
+                            Some(CastRewrite::Type(t)) => Some(t),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| element.as_ref().clone());
+                    *expr = Expr::Array(datafusion::sql::sqlparser::ast::Array {
+                        elem: elements
+                            .into_iter()
+                            .map(|e| Expr::Cast {
+                                kind: CastKind::Cast,
+                                expr: Box::new(Expr::value(match e {
+                                    Some(e) => Value::SingleQuotedString(e),
+                                    None => Value::Null,
+                                })),
+                                data_type: element_type.clone(),
+                                array: false,
+                                format: None,
+                            })
+                            .collect(),
+                        named: true,
+                    });
+                }
+            }
             Expr::Cast {
                 kind: CastKind::DoubleColon | CastKind::Cast,
                 expr: operand,
@@ -1165,6 +1203,10 @@ mod tests {
                 "SELECT (information_schema._pg_expandarray(c.k)).n, information_schema._pg_expandarray(c.k) AS keys FROM c"
             ),
             "SELECT get_field(unnest(pg_expandarray(c.k)), 'n') AS \"n\", unnest(pg_expandarray(c.k)) AS keys FROM c"
+        );
+        assert_eq!(
+            rewritten("SELECT w FROM k WHERE w <> ALL ('{a,\"b c\"}'::text[])"),
+            "SELECT w FROM k WHERE w <> ALL(ARRAY[CAST('a' AS TEXT), CAST('b c' AS TEXT)])"
         );
         // Columns are named as PostgreSQL names them, where the name is free.
         assert_eq!(
