@@ -137,9 +137,15 @@ impl Rewriter<'_> {
         found
     }
 
-    /// Whether a scalar subquery is one plain SELECT of one column that does not aggregate.
-    fn lateral_candidate_shape(&self, query: &Query) -> bool {
-        if query.with.is_some() || query.limit_clause.is_some() || query.order_by.is_some() {
+    /// Whether a scalar subquery is one plain SELECT of one column that does not aggregate
+    /// (no WITH, LIMIT, ORDER BY, DISTINCT, GROUP BY or HAVING): the subqueries whose value is
+    /// that of their only row.
+    fn is_plain_unaggregated_select(&self, query: &Query) -> bool {
+        if query.with.is_some()
+            || query.limit_clause.is_some()
+            || query.order_by.is_some()
+            || query.fetch.is_some()
+        {
             return false;
         }
         let SetExpr::Select(select) = query.body.as_ref() else {
@@ -159,74 +165,37 @@ impl Rewriter<'_> {
         }
     }
 
-    /// For a scalar subquery that reads outer columns and does not aggregate: the name
-    /// PostgreSQL gives its column.
+    /// For a plain scalar subquery that reads outer columns: the name PostgreSQL gives its
+    /// column.
     fn lateral_candidate(&self, query: &Query) -> Option<String> {
-        if query.with.is_some() || query.limit_clause.is_some() || query.order_by.is_some() {
+        if !self.is_plain_unaggregated_select(query) || !reads_outer_columns(query) {
             return None;
         }
         let SetExpr::Select(select) = query.body.as_ref() else {
             return None;
         };
-        if select.distinct.is_some()
-            || select.having.is_some()
-            || !matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
-        {
-            return None;
+        match select.projection.as_slice() {
+            [SelectItem::ExprWithAlias { alias, .. }] => Some(folded(alias)),
+            [SelectItem::UnnamedExpr(value)] => postgres_column_name(value),
+            _ => None,
         }
-        let [item] = select.projection.as_slice() else {
-            return None;
-        };
-        let (value, alias) = match item {
-            SelectItem::UnnamedExpr(e) => (e, None),
-            SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias)),
-            _ => return None,
-        };
-        if self.is_aggregate(value) || !reads_outer_columns(query) {
-            return None;
-        }
-        Some(match (alias, value) {
-            (Some(alias), _) => folded(alias),
-            (None, Expr::Identifier(ident)) => folded(ident),
-            (None, Expr::CompoundIdentifier(parts)) => parts.last().map(folded)?,
-            (None, Expr::Function(f)) => f.name.0.last()?.as_ident().map(folded)?,
-            _ => "?column?".to_string(),
-        })
     }
 
+    /// A plain scalar subquery takes `first_value` of its column (see the module
+    /// documentation).
     fn aggregate_scalar_subquery(&self, query: &mut Query) {
-        if query.limit_clause.is_some() || query.order_by.is_some() || query.fetch.is_some() {
+        if !self.is_plain_unaggregated_select(query) {
             return;
         }
         let SetExpr::Select(select) = query.body.as_mut() else {
             return;
         };
-        if select.distinct.is_some()
-            || select.having.is_some()
-            || !matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
+        if let [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] =
+            select.projection.as_mut_slice()
         {
-            return;
+            let inner = std::mem::replace(value, Expr::value(Value::Null));
+            *value = call("first_value", vec![inner]);
         }
-        let [item] = select.projection.as_mut_slice() else {
-            return;
-        };
-        let (value, alias) = match item {
-            SelectItem::UnnamedExpr(e) => (e, None),
-            SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.clone())),
-            _ => return,
-        };
-        if self.is_aggregate(value) {
-            return;
-        }
-        let inner = std::mem::replace(value, Expr::value(Value::Null));
-        let aggregated = call("first_value", vec![inner]);
-        *item = match alias {
-            Some(alias) => SelectItem::ExprWithAlias {
-                expr: aggregated,
-                alias,
-            },
-            None => SelectItem::UnnamedExpr(aggregated),
-        };
     }
 }
 
@@ -822,7 +791,7 @@ impl VisitorMut for Rewriter<'_> {
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
         if let Expr::Subquery(query) = expr
-            && self.lateral_candidate_shape(query)
+            && self.is_plain_unaggregated_select(query)
             && let Some(condition) = take_outer_only_conditions(query)
         {
             let subquery = std::mem::replace(expr, Expr::value(Value::Null));
