@@ -6,14 +6,18 @@
 //!   `FROM champions` is `segments.champions`);
 //! - `pg_catalog.f(…)` calls `f`, as every function is found there;
 //! - `a OPERATOR(pg_catalog.~) b` is `a ~ b`; `x COLLATE "C"` is `x` (one collation here);
-//! - a correlated scalar subquery in a select list that does not aggregate becomes a
-//!   `LEFT JOIN LATERAL` (DataFusion decorrelates lateral joins with any predicate, scalar
-//!   subqueries only with equalities): `SELECT a.attname, (SELECT … WHERE c.oid =
-//!   a.attcollation AND a.attcollation <> t.typcollation) FROM pg_attribute a` is psql's `\d`;
-//! - a condition of a non-aggregating scalar subquery that reads only the outer row (`AND
-//!   a.atthasdef`) moves out: `(SELECT … WHERE d.k = a.k AND a.flag)` is `CASE WHEN a.flag THEN
-//!   (SELECT … WHERE d.k = a.k) END` — the same value, and DataFusion cannot decorrelate such
-//!   conditions;
+//! - a correlated scalar subquery anywhere in a select list (`CASE WHEN … THEN (SELECT …)
+//!   END` too) that does not aggregate becomes a LEFT JOIN: its conditions that read the outer
+//!   row become the join's condition (the subquery's columns they name become columns of the
+//!   joined subquery), a value that reads the outer row is computed by the outer query (NULL
+//!   where nothing matched), and conditions that read only the outer row (`AND a.atthasdef`)
+//!   guard the value (`CASE WHEN a.atthasdef THEN … END`). DataFusion then joins where it
+//!   could not decorrelate: psql's `\d` (`… AND a.attcollation <> t.typcollation`),
+//!   SQLAlchemy's get_columns (`seqrelid = CAST(pg_get_serial_sequence(…) …)`). Where
+//!   PostgreSQL would fail on a second matching row, the join gives one row per match;
+//! - outside a select list, such a condition on the outer row alone moves out the same way:
+//!   `(SELECT … WHERE d.k = a.k AND a.flag)` is `CASE WHEN a.flag THEN (SELECT … WHERE d.k =
+//!   a.k) END`;
 //! - any other scalar subquery that does not aggregate (`(SELECT d.adbin FROM pg_attrdef d WHERE
 //!   d.adrelid = a.attrelid)`) takes `first_value` of its one column: DataFusion plans
 //!   correlated scalar subqueries only when they aggregate. For the zero or one row such
@@ -179,6 +183,57 @@ impl Rewriter<'_> {
             [SelectItem::UnnamedExpr(value)] => postgres_column_name(value),
             _ => None,
         }
+    }
+
+    /// A correlated scalar subquery as a LEFT JOIN (lateral only where it must stay
+    /// correlated) and the expression that reads its value from the join.
+    fn join_subquery(&mut self, mut subquery: Box<Query>) -> (Join, Expr) {
+        self.laterals += 1;
+        let relation = Ident::new(format!("__custlake_scalar_{}", self.laterals));
+        let column = Ident::new("value");
+        let outer_condition = take_outer_only_conditions(&mut subquery);
+        // The conditions that tie it to the outer row become the join's condition, and the
+        // subquery no longer refers to the outer row where that is possible.
+        let uncorrelated = uncorrelate(&mut subquery, &relation, &column);
+        if uncorrelated.is_none()
+            && let SetExpr::Select(inner) = subquery.body.as_mut()
+            && let [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] =
+                inner.projection.as_mut_slice()
+        {
+            let value = std::mem::replace(value, Expr::value(Value::Null));
+            inner.projection = vec![SelectItem::ExprWithAlias {
+                expr: value,
+                alias: column.clone(),
+            }];
+        }
+        let (on, moved_value) = match uncorrelated {
+            Some(Uncorrelated { on, value }) => (on, value),
+            None => (None, None),
+        };
+        let lateral = reads_outer_columns(&subquery);
+        let join = Join {
+            relation: TableFactor::Derived {
+                lateral,
+                subquery,
+                alias: Some(TableAlias {
+                    explicit: true,
+                    name: relation.clone(),
+                    columns: vec![],
+                    at: None,
+                }),
+                sample: None,
+            },
+            global: false,
+            join_operator: JoinOperator::LeftOuter(JoinConstraint::On(
+                on.unwrap_or_else(|| Expr::value(Value::Boolean(true))),
+            )),
+        };
+        let value = moved_value.unwrap_or_else(|| Expr::CompoundIdentifier(vec![relation, column]));
+        let value = match outer_condition {
+            Some(condition) => when(condition, value),
+            None => value,
+        };
+        (join, value)
     }
 
     /// A plain scalar subquery takes `first_value` of its column (see the module
@@ -540,6 +595,121 @@ fn take_outer_only_conditions(query: &mut Query) -> Option<Expr> {
     and_all(outer)
 }
 
+/// What [`uncorrelate`] leaves to the enclosing query.
+struct Uncorrelated {
+    /// The join's condition: the subquery's conditions on the outer row.
+    on: Option<Expr>,
+    /// The value, when it reads the outer row and so is computed in the enclosing query
+    /// (NULL where no row of the subquery matches); `None` when the subquery selects it.
+    value: Option<Expr>,
+}
+
+/// Takes the outer row out of a plain scalar subquery, so that it can be joined instead of
+/// correlated: its WHERE conditions that read the outer row move to the join's condition, and
+/// a selected value that reads the outer row is computed by the enclosing query. Each column
+/// of the subquery they name becomes an output column `__inner_N`, named through `relation`.
+/// The value the subquery still selects is named `value_column`. `None`, changing nothing,
+/// when a condition or the value that would move holds a subquery.
+fn uncorrelate(query: &mut Query, relation: &Ident, value_column: &Ident) -> Option<Uncorrelated> {
+    let own = own_qualifiers(query);
+    let is_outer = |e: &Expr| matches!(e, Expr::CompoundIdentifier(parts) if parts.len() >= 2 && !own.contains(&folded(&parts[parts.len() - 2])));
+    let reads_outer = |expr: &Expr| {
+        let mut found = false;
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
+            if is_outer(e) {
+                found = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        found
+    };
+    let has_subquery = |expr: &Expr| {
+        let mut found = false;
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
+            if matches!(
+                e,
+                Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. }
+            ) {
+                found = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        found
+    };
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return None;
+    };
+    let value = match select.projection.as_slice() {
+        [SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }] => e.clone(),
+        _ => return None,
+    };
+    let value_moves = reads_outer(&value);
+    if value_moves && has_subquery(&value) {
+        return None;
+    }
+    let mut all = Vec::new();
+    if let Some(selection) = select.selection.take() {
+        conjuncts(selection, &mut all);
+    }
+    if all.iter().any(|c| reads_outer(c) && has_subquery(c)) {
+        select.selection = and_all(all);
+        return None;
+    }
+    let (correlated, local): (Vec<Expr>, Vec<Expr>) = all.into_iter().partition(|c| reads_outer(c));
+    select.selection = and_all(local);
+    let mut exposed: Vec<(Expr, Ident)> = Vec::new();
+    let mut expose = |mut expr: Expr| {
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions_mut(&mut expr, |e| {
+            let inner = match e {
+                Expr::Identifier(_) => true,
+                Expr::CompoundIdentifier(_) => !is_outer(e),
+                _ => false,
+            };
+            if inner {
+                let existing = exposed.iter().find(|(x, _)| x == e).map(|(_, n)| n.clone());
+                let name = existing.unwrap_or_else(|| {
+                    let name = Ident::new(format!("__inner_{}", exposed.len() + 1));
+                    exposed.push((e.clone(), name.clone()));
+                    name
+                });
+                *e = Expr::CompoundIdentifier(vec![relation.clone(), name]);
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        expr
+    };
+    let on = and_all(correlated.into_iter().map(&mut expose).collect());
+    let moved_value = value_moves.then(|| expose(value.clone()));
+    let mut projection = Vec::new();
+    let value = match moved_value {
+        Some(moved) => {
+            let present = Ident::new("__present");
+            projection.push(SelectItem::ExprWithAlias {
+                expr: Expr::value(Value::Boolean(true)),
+                alias: present.clone(),
+            });
+            Some(when(
+                Expr::CompoundIdentifier(vec![relation.clone(), present]),
+                moved,
+            ))
+        }
+        None => {
+            projection.push(SelectItem::ExprWithAlias {
+                expr: value,
+                alias: value_column.clone(),
+            });
+            None
+        }
+    };
+    for (expr, name) in exposed {
+        projection.push(SelectItem::ExprWithAlias { expr, alias: name });
+    }
+    select.projection = projection;
+    Some(Uncorrelated { on, value })
+}
+
 /// Whether `query` names a qualifier (`a.attrelid`) that none of its own FROM items
 /// introduces, i.e. reads a column of an enclosing query.
 fn reads_outer_columns(query: &Query) -> bool {
@@ -725,63 +895,45 @@ impl VisitorMut for Rewriter<'_> {
         }
         let mut joins = Vec::new();
         for item in select.projection.iter_mut() {
-            let (Expr::Subquery(query), alias) = (match item {
-                SelectItem::UnnamedExpr(e) => (e, None),
-                SelectItem::ExprWithAlias { expr, alias } => (expr, Some(alias.clone())),
-                _ => continue,
-            }) else {
+            let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item
+            else {
                 continue;
             };
-            let Some(inner_name) = self.lateral_candidate(query) else {
-                continue;
-            };
-            let name = alias.unwrap_or_else(|| Ident::new(inner_name));
-            self.laterals += 1;
-            let relation = Ident::new(format!("__custlake_scalar_{}", self.laterals));
-            let column = Ident::new("value");
-            let mut subquery = std::mem::replace(query, Box::new(empty_query()));
-            let outer_condition = take_outer_only_conditions(&mut subquery);
-            if let SetExpr::Select(inner) = subquery.body.as_mut()
-                && let [only] = inner.projection.as_mut_slice()
-            {
-                let value = match std::mem::replace(only, SelectItem::Wildcard(Default::default()))
-                {
-                    SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
-                    other => {
-                        *only = other;
-                        continue;
-                    }
-                };
-                *only = SelectItem::ExprWithAlias {
-                    expr: value,
-                    alias: column.clone(),
-                };
+            // Scalar subqueries anywhere in the item (`CASE WHEN … THEN (SELECT …) END`), but
+            // not those inside another subquery: they belong to that subquery's SELECT.
+            struct Joiner<'r, 'a> {
+                rewriter: &'r mut Rewriter<'a>,
+                joins: &'r mut Vec<Join>,
+                depth: usize,
             }
-            joins.push(Join {
-                relation: TableFactor::Derived {
-                    lateral: true,
-                    subquery,
-                    alias: Some(TableAlias {
-                        explicit: true,
-                        name: relation.clone(),
-                        columns: vec![],
-                        at: None,
-                    }),
-                    sample: None,
-                },
-                global: false,
-                join_operator: JoinOperator::LeftOuter(JoinConstraint::On(Expr::value(
-                    Value::Boolean(true),
-                ))),
+            impl VisitorMut for Joiner<'_, '_> {
+                type Break = ();
+                fn pre_visit_query(&mut self, _: &mut Query) -> ControlFlow<()> {
+                    self.depth += 1;
+                    ControlFlow::Continue(())
+                }
+                fn post_visit_query(&mut self, _: &mut Query) -> ControlFlow<()> {
+                    self.depth -= 1;
+                    ControlFlow::Continue(())
+                }
+                fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+                    if self.depth == 0
+                        && let Expr::Subquery(query) = expr
+                        && self.rewriter.lateral_candidate(query).is_some()
+                    {
+                        let query = std::mem::replace(query, Box::new(empty_query()));
+                        let (join, value) = self.rewriter.join_subquery(query);
+                        self.joins.push(join);
+                        *expr = value;
+                    }
+                    ControlFlow::Continue(())
+                }
+            }
+            let _ = expr.visit(&mut Joiner {
+                rewriter: self,
+                joins: &mut joins,
+                depth: 0,
             });
-            let value = Expr::CompoundIdentifier(vec![relation, column]);
-            *item = SelectItem::ExprWithAlias {
-                expr: match outer_condition {
-                    Some(condition) => when(condition, value),
-                    None => value,
-                },
-                alias: name,
-            };
         }
         if let Some(last) = select.from.last_mut() {
             last.joins.extend(joins);
@@ -1143,7 +1295,7 @@ mod tests {
         // A correlated scalar subquery that does not aggregate becomes a lateral join.
         assert_eq!(
             rewritten("SELECT a.n, (SELECT d.v FROM d WHERE d.k = a.k AND a.flag) FROM a"),
-            "SELECT a.n, CASE WHEN a.flag THEN __custlake_scalar_1.value END AS \"v\" FROM a LEFT OUTER JOIN LATERAL (SELECT d.v AS value FROM d WHERE d.k = a.k) AS __custlake_scalar_1 ON true"
+            "SELECT a.n, CASE WHEN a.flag THEN __custlake_scalar_1.value END AS \"v\" FROM a LEFT OUTER JOIN (SELECT d.v AS value, d.k AS __inner_1 FROM d) AS __custlake_scalar_1 ON __custlake_scalar_1.__inner_1 = a.k"
         );
         assert_eq!(
             rewritten("SELECT c.oid, c.* FROM pg_class c"),

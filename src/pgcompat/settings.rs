@@ -145,6 +145,13 @@ pub static SETTINGS: &[SettingDef] = &[
         "Sets the transaction isolation level of each new transaction."
     ),
     setting!(
+        "default_table_access_method",
+        "heap",
+        CLIENT,
+        Kind::Text,
+        "Sets the default table access method for new tables."
+    ),
+    setting!(
         "default_transaction_read_only",
         "off",
         CLIENT,

@@ -36,7 +36,7 @@ def dsn(port):
 
 
 async def main():
-    port, expected, _ = args()
+    port, expected = args()
     pool = await asyncpg.create_pool(dsn(port), min_size=2, max_size=4)
     try:
         # Acquire and release: the same connections serve again after release.

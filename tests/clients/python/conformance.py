@@ -13,12 +13,11 @@ EPOCH = dt.datetime(1970, 1, 1)
 
 
 def args():
-    """(port, expected values) from the command line, and whether to run the server-gap checks."""
-    if len(sys.argv) < 3:
-        sys.exit(f"usage: {sys.argv[0]} [--server-gaps] PORT EXPECTED_JSON")
-    gaps = "--server-gaps" in sys.argv[1:-2]
+    """(port, expected values) from the command line."""
+    if len(sys.argv) != 3:
+        sys.exit(f"usage: {sys.argv[0]} PORT EXPECTED_JSON")
     with open(sys.argv[-1], encoding="utf-8") as f:
-        return int(sys.argv[-2]), json.load(f), gaps
+        return int(sys.argv[-2]), json.load(f)
 
 
 def ok(check):

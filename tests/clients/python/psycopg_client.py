@@ -30,7 +30,7 @@ def connect(port):
 
 
 def main():
-    port, expected, _ = args()
+    port, expected = args()
     with connect(port) as conn:
         equal(conn.info.server_version, 160006, "server_version")
         # PostgreSQL's own builds append a note too ("16.6 (Debian 16.6-1.pgdg120+1)").

@@ -3,7 +3,6 @@ inspect()'s schemas, tables, views, columns with their types and comments, and D
 with and without parameters. Run by tests/it/clients.rs."""
 
 import datetime as dt
-import sys
 from decimal import Decimal
 
 import pandas as pd
@@ -93,8 +92,7 @@ def view_comments(port, expected=None):
 def columns(port):
     """Inspector.get_columns() with each column's type, a Table reflected whole, and
     pandas.read_sql_table (which reflects the table). SQLAlchemy's column query has correlated
-    scalar subqueries (identity options, collation) with predicates on the outer row that
-    DataFusion 55 cannot decorrelate, so this runs only with --server-gaps."""
+    scalar subqueries (identity options, collation), which custlake turns into joins."""
     engine = sa.create_engine(url(port))
     try:
         inspector = sa.inspect(engine)
@@ -132,22 +130,13 @@ def keys_and_indexes(port):
 
 
 def main():
-    port, expected, gaps = args()
+    port, expected = args()
     EXPECTED.update(expected)
-    if gaps:
-        failed = False
-        for gap in (columns,):
-            try:
-                gap(port)
-            except Exception as e:
-                print(f"GAP {gap.__name__}: {type(e).__name__}: {e}", flush=True)
-                failed = True
-        if failed:
-            sys.exit(1)
     default_engine_connects(port)
     view_comments(port)
     schema_names(port)
     keys_and_indexes(port)
+    columns(port)
     engine = sa.create_engine(url(port))
     try:
         inspector = sa.inspect(engine)
