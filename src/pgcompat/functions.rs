@@ -1347,6 +1347,7 @@ impl ScalarUDFImpl for PgFunction {
             B::RegprocOid => {
                 let names = texts(&a[0], rows)?;
                 let functions = self.shared.functions();
+                let io = pg_catalog::io_functions();
                 let mut out = Vec::with_capacity(rows);
                 for name in names.iter() {
                     let Some(name) = name else {
@@ -1362,8 +1363,7 @@ impl ScalarUDFImpl for PgFunction {
                         .find(|f| f.name == bare)
                         .map(|f| f.oid)
                         .or_else(|| {
-                            pg_catalog::io_functions()
-                                .iter()
+                            io.iter()
                                 .any(|(n, _, _)| n == bare)
                                 .then(|| pg_catalog::io_function_oid(bare))
                         });

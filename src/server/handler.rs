@@ -181,19 +181,25 @@ fn publish_cursor_portals<P: PortalStore<Statement = Planned>>(
     session: &Session,
     declaring: &Arc<StoredStatement<Planned>>,
 ) {
-    let open = session.cursors().list();
+    let open: std::collections::BTreeSet<String> = session
+        .cursors()
+        .list()
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
     let mut published = session.published_cursor_portals();
-    for name in published.iter() {
-        if !open.iter().any(|(n, _)| n == name) {
+    published.retain(|name| {
+        let still_open = open.contains(name);
+        if !still_open {
             store.rm_portal(name);
         }
-    }
-    for (name, _) in open {
+        still_open
+    });
+    for name in open {
         if published.insert(name.clone()) {
             store.put_portal(Arc::new(Portal::new_cursor(name, Arc::clone(declaring))));
         }
     }
-    published.retain(|name| session.cursors().schema(name).is_ok());
 }
 
 /// For a portal that is an open SQL cursor: what Describe and Execute of it mean (FETCH ALL).

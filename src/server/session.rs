@@ -175,13 +175,6 @@ impl Session {
         &self.cursors
     }
 
-    /// The value of a setting now (`application_name`, `custlake.as_of` …).
-    pub fn setting(&self, name: &str) -> Option<String> {
-        let state = self.ctx.state_ref();
-        let state = state.read();
-        crate::pgcompat::functions::setting_value(state.config_options(), name)
-    }
-
     /// `statement_timeout` in milliseconds (0: none).
     pub fn statement_timeout_ms(&self) -> u64 {
         let state = self.ctx.state_ref();
