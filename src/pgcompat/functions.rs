@@ -16,6 +16,7 @@ use datafusion::arrow::array::{
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::catalog::CatalogProviderList;
+use datafusion::datasource::TableType;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::{Result, exec_datafusion_err, exec_err, plan_err};
 use datafusion::logical_expr::{
@@ -115,6 +116,10 @@ pub enum Behaviour {
     ArrayLower,
     /// `array_upper(array, dimension)`: the length of a non-empty first dimension.
     ArrayUpper,
+    /// `pg_relation_is_publishable(oid)`: PostgreSQL's answer for logical replication — true
+    /// for a base table outside the system schemas (custlake has no publications, so no
+    /// publication lists one).
+    RelationIsPublishable,
 }
 
 /// A PostgreSQL compatibility function; see the module documentation.
@@ -585,6 +590,14 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
             "pg_indexes_size(relation_oid)",
         ),
         (
+            "pg_relation_is_publishable",
+            B::RelationIsPublishable,
+            &[1],
+            DataType::Boolean,
+            "Whether a relation could be published for logical replication: a base table outside the system schemas.",
+            "pg_relation_is_publishable(relation_oid)",
+        ),
+        (
             "to_regclass",
             B::ToRegclass,
             &[1],
@@ -953,6 +966,19 @@ impl PgFunction {
         })
     }
 
+    /// The schema and kind (table or view) of the relation with OID `id`.
+    fn relation_kind(&self, database: &str, id: u32) -> Option<(String, TableType)> {
+        let (schema, name) = snapshot::name_of_relation(self.catalogs.as_ref(), database, id)?;
+        let table = self
+            .catalogs
+            .catalog(database)?
+            .schema(&schema)?
+            .table(&name)
+            .now_or_never()?
+            .ok()??;
+        Some((schema, table.table_type()))
+    }
+
     fn visible_schema(&self, config: &ConfigOptions, schema: &str) -> bool {
         schema == "pg_catalog" || settings(config).search_path().iter().any(|s| s == schema)
     }
@@ -1276,26 +1302,26 @@ impl ScalarUDFImpl for PgFunction {
                         .collect::<StringArray>(),
                 )
             }
+            B::RelationIsPublishable => {
+                let ids = oids(&a[0], rows)?;
+                Arc::new(
+                    ids.iter()
+                        .map(|id| {
+                            let (schema, kind) = self.relation_kind(&database, id?)?;
+                            let system = schema == "pg_catalog" || schema == "information_schema";
+                            Some(!system && kind == TableType::Base)
+                        })
+                        .collect::<BooleanArray>(),
+                )
+            }
             B::RelationSize => {
                 let ids = oids(&a[0], rows)?;
-                let catalog = self.catalogs.catalog(&database);
                 let indexes = self.name == "pg_indexes_size";
                 Arc::new(
                     ids.iter()
                         .map(|id| {
-                            let (schema, name) =
-                                snapshot::name_of_relation(self.catalogs.as_ref(), &database, id?)?;
-                            if indexes {
-                                return Some(0);
-                            }
-                            let table = catalog
-                                .as_ref()?
-                                .schema(&schema)?
-                                .table(&name)
-                                .now_or_never()?
-                                .ok()??;
-                            (table.table_type() == datafusion::datasource::TableType::View)
-                                .then_some(0)
+                            let (_, kind) = self.relation_kind(&database, id?)?;
+                            (indexes || kind == TableType::View).then_some(0)
                         })
                         .collect::<Int64Array>(),
                 )

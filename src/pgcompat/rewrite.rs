@@ -18,6 +18,18 @@
 //! - outside a select list, such a condition on the outer row alone moves out the same way:
 //!   `(SELECT … WHERE d.k = a.k AND a.flag)` is `CASE WHEN a.flag THEN (SELECT … WHERE d.k =
 //!   a.k) END`;
+//! - a correlated subquery that aggregates and is tied to the outer row by more than
+//!   `inner = outer` equalities (psql's `array(SELECT rolname FROM pg_roles WHERE oid =
+//!   ANY(pol.polroles))`), which DataFusion cannot decorrelate, becomes a LEFT JOIN on the
+//!   outer values it reads: it is computed once per distinct combination of them (read from
+//!   the outer FROM items they come from) and grouped by them; COUNT is 0 where nothing
+//!   matched. A set-returning function in its FROM that reads the outer row
+//!   (`generate_series(0, array_upper(pr.prattrs, 1)) s`) yields its rows per combination.
+//!   Unqualified columns that only an outer FROM item has are qualified first;
+//! - `x [NOT] IN (subquery)` in a select list (DataFusion plans IN subqueries only in WHERE)
+//!   tests an array of the subquery's values, keeping IN's three-valued answer;
+//! - a subquery in ORDER BY (Grafana's table picker sorts by `CASE WHEN s IN (SELECT …)`)
+//!   is computed as a hidden column of a derived table, which the query then sorts by;
 //! - any other scalar subquery that does not aggregate (`(SELECT d.adbin FROM pg_attrdef d WHERE
 //!   d.adrelid = a.attrelid)`) takes `first_value` of its one column: DataFusion plans
 //!   correlated scalar subqueries only when they aggregate. For the zero or one row such
@@ -31,8 +43,9 @@
 //!   duplicate columns, so the wildcard leaves out the columns named before it — readers by
 //!   name see every column once;
 //! - result columns are named as PostgreSQL names them: `count(*)` is `count`, `x::int` is
-//!   `x`, a constant is `?column?` (where that name is not taken by another column, as
-//!   DataFusion wants names to differ);
+//!   `x`, a constant is `?column?`. Where PostgreSQL would give two columns one name
+//!   (`SELECT NULL, NULL`), DataFusion wants names to differ, so the later one is named with
+//!   its position (`?column?_2`);
 //! - `x LIKE 'pg/_%' ESCAPE '/'`: DataFusion escapes with `\` only, so a literal pattern
 //!   (or a concatenation of literals) is rewritten to use `\`, and any other pattern is
 //!   rewritten when the query runs (`like_pattern_escaped_by`);
@@ -60,9 +73,11 @@ use datafusion::sql::sqlparser::ast::{
     FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments,
     GroupByExpr, Ident, Join, JoinConstraint, JoinOperator, LambdaFunction,
     LambdaFunctionParameter, LambdaSyntax, ObjectName, ObjectNamePart, OneOrManyWithParens,
-    OrderByExpr, OrderByKind, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
-    TableAlias, TableFactor, Value, VisitMut, VisitorMut,
+    OrderBy, OrderByExpr, OrderByKind, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
+    TableAlias, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
 };
+
+use futures::FutureExt;
 
 use super::settings::PgSettings;
 
@@ -145,22 +160,9 @@ impl Rewriter<'_> {
     /// (no WITH, LIMIT, ORDER BY, DISTINCT, GROUP BY or HAVING): the subqueries whose value is
     /// that of their only row.
     fn is_plain_unaggregated_select(&self, query: &Query) -> bool {
-        if query.with.is_some()
-            || query.limit_clause.is_some()
-            || query.order_by.is_some()
-            || query.fetch.is_some()
-        {
-            return false;
-        }
-        let SetExpr::Select(select) = query.body.as_ref() else {
+        let Some(select) = plain_select(query) else {
             return false;
         };
-        if select.distinct.is_some()
-            || select.having.is_some()
-            || !matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty())
-        {
-            return false;
-        }
         match select.projection.as_slice() {
             [SelectItem::UnnamedExpr(value)] | [SelectItem::ExprWithAlias { expr: value, .. }] => {
                 !self.is_aggregate(value)
@@ -212,17 +214,7 @@ impl Rewriter<'_> {
         };
         let lateral = reads_outer_columns(&subquery);
         let join = Join {
-            relation: TableFactor::Derived {
-                lateral,
-                subquery,
-                alias: Some(TableAlias {
-                    explicit: true,
-                    name: relation.clone(),
-                    columns: vec![],
-                    at: None,
-                }),
-                sample: None,
-            },
+            relation: derived(*subquery, relation.clone(), lateral),
             global: false,
             join_operator: JoinOperator::LeftOuter(JoinConstraint::On(
                 on.unwrap_or_else(|| Expr::value(Value::Boolean(true))),
@@ -234,6 +226,312 @@ impl Rewriter<'_> {
             None => value,
         };
         (join, value)
+    }
+
+    /// The columns of a FROM item, where the catalog knows them: a table's, or those a
+    /// function's alias names.
+    fn columns_of(&self, factor: &TableFactor) -> Option<Vec<String>> {
+        match factor {
+            TableFactor::Table {
+                name, args: None, ..
+            } => {
+                let parts: Vec<String> = name
+                    .0
+                    .iter()
+                    .map(|p| p.as_ident().map(folded))
+                    .collect::<Option<_>>()?;
+                let options = self.state.config_options();
+                let (schema, table) = match parts.as_slice() {
+                    [table] => (
+                        self.schema_for(table)
+                            .unwrap_or_else(|| options.catalog.default_schema.clone()),
+                        table.clone(),
+                    ),
+                    [schema, table] | [_, schema, table] => (schema.clone(), table.clone()),
+                    _ => return None,
+                };
+                let provider = self
+                    .state
+                    .catalog_list()
+                    .catalog(&options.catalog.default_catalog)?
+                    .schema(&schema)?
+                    .table(&table)
+                    .now_or_never()?
+                    .ok()??;
+                Some(
+                    provider
+                        .schema()
+                        .fields()
+                        .iter()
+                        .map(|f| f.name().clone())
+                        .collect(),
+                )
+            }
+            TableFactor::Table {
+                alias: Some(alias),
+                args: Some(_),
+                ..
+            } => Some(if alias.columns.is_empty() {
+                vec![folded(&alias.name)]
+            } else {
+                alias.columns.iter().map(|c| folded(&c.name)).collect()
+            }),
+            TableFactor::Derived {
+                subquery,
+                alias: Some(alias),
+                ..
+            } => {
+                if !alias.columns.is_empty() {
+                    return Some(alias.columns.iter().map(|c| folded(&c.name)).collect());
+                }
+                let SetExpr::Select(select) = subquery.body.as_ref() else {
+                    return None;
+                };
+                select
+                    .projection
+                    .iter()
+                    .map(|item| match item {
+                        SelectItem::ExprWithAlias { alias, .. } => Some(folded(alias)),
+                        SelectItem::UnnamedExpr(e) => postgres_column_name(e),
+                        _ => None,
+                    })
+                    .collect()
+            }
+            _ => None,
+        }
+    }
+
+    /// Qualifies the unqualified columns of a subquery that none of its own FROM items has
+    /// but one FROM item of the enclosing select does (`attnum = prattrs[s]` reads
+    /// `pr.prattrs`). Changes nothing where a FROM item's columns are unknown.
+    fn qualify_outer_columns(&self, query: &mut Query, outer_from: &[TableWithJoins]) {
+        let factors = |from: &[TableWithJoins]| -> Vec<TableFactor> {
+            from.iter()
+                .flat_map(|t| {
+                    std::iter::once(t.relation.clone()).chain(t.joins.iter().map(|j| j.relation.clone()))
+                })
+                .collect()
+        };
+        let SetExpr::Select(select) = query.body.as_ref() else {
+            return;
+        };
+        let mut own_columns = HashSet::new();
+        for factor in factors(&select.from) {
+            match self.columns_of(&factor) {
+                Some(columns) => own_columns.extend(columns),
+                None => return,
+            }
+        }
+        let outer: Vec<(Ident, Vec<String>)> = factors(outer_from)
+            .iter()
+            .filter_map(|factor| {
+                let qualifier = match factor {
+                    TableFactor::Table { alias: Some(alias), .. }
+                    | TableFactor::Derived { alias: Some(alias), .. } => alias.name.clone(),
+                    TableFactor::Table { name, alias: None, .. } => {
+                        name.0.last()?.as_ident()?.clone()
+                    }
+                    _ => return None,
+                };
+                Some((qualifier, self.columns_of(factor)?))
+            })
+            .collect();
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions_mut(query, |e| {
+            if let Expr::Identifier(ident) = e
+                && !own_columns.contains(&folded(ident))
+            {
+                let mut owners = outer
+                    .iter()
+                    .filter(|(_, columns)| columns.contains(&folded(ident)));
+                if let (Some((qualifier, _)), None) = (owners.next(), owners.next()) {
+                    *e = Expr::CompoundIdentifier(vec![qualifier.clone(), ident.clone()]);
+                }
+            }
+            ControlFlow::<()>::Continue(())
+        });
+    }
+
+    /// A correlated subquery that aggregates and is tied to the outer row by something other
+    /// than `inner = outer` equalities (`oid = ANY(pol.polroles)`), which DataFusion cannot
+    /// decorrelate, as a LEFT JOIN on the outer values it reads: the subquery runs once per
+    /// distinct combination of them (its "domain", read from the outer FROM items they come
+    /// from), grouped by them. `None` where the subquery has another shape, DataFusion
+    /// decorrelates it itself, or its outer columns do not come from `outer_from`.
+    fn domain_join(&mut self, query: &Query, outer_from: &[TableWithJoins]) -> Option<(Join, Expr)> {
+        let select = plain_select(query)?;
+        let [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] =
+            select.projection.as_slice()
+        else {
+            return None;
+        };
+        if !self.is_aggregate(value) || holds_subquery_expression(query) {
+            return None;
+        }
+        let mut query = query.clone();
+        self.qualify_outer_columns(&mut query, outer_from);
+        let query = &query;
+        let own = own_qualifiers(query);
+        let is_outer = |e: &Expr| matches!(e, Expr::CompoundIdentifier(parts) if parts.len() >= 2 && !own.contains(&folded(&parts[parts.len() - 2])));
+        let mut outer_refs: Vec<Expr> = Vec::new();
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions(query, |e| {
+            if is_outer(e) && !outer_refs.contains(e) {
+                outer_refs.push(e.clone());
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        if outer_refs.is_empty() {
+            return None;
+        }
+        let reads_outer = |expr: &Expr| {
+            let mut found = false;
+            let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
+                found |= is_outer(e);
+                if found { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+            });
+            found
+        };
+        let mut conditions = Vec::new();
+        if let Some(selection) = &select.selection {
+            conjuncts(selection.clone(), &mut conditions);
+        }
+        let SetExpr::Select(select) = query.body.as_ref() else {
+            return None;
+        };
+        let [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] =
+            select.projection.as_slice()
+        else {
+            return None;
+        };
+        let functions_read_outer = select.from.iter().any(|item| {
+            matches!(&item.relation, TableFactor::Table { args: Some(args), .. }
+                if args.args.iter().any(|a| matches!(a, FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) if reads_outer(e))))
+        });
+        // DataFusion's own decorrelation handles `inner = outer` conditions.
+        let decorrelated_by_datafusion = !functions_read_outer
+            && !reads_outer(value)
+            && conditions.iter().filter(|c| reads_outer(c)).all(|c| {
+                matches!(c, Expr::BinaryOp { left, op: BinaryOperator::Eq, right }
+                    if (is_outer(left) && !reads_outer(right)) || (is_outer(right) && !reads_outer(left)))
+            });
+        if decorrelated_by_datafusion {
+            return None;
+        }
+        // The outer FROM items the outer columns come from.
+        let mut factors: Vec<String> = Vec::new();
+        for reference in &outer_refs {
+            let Expr::CompoundIdentifier(parts) = reference else {
+                return None;
+            };
+            let qualifier = folded(&parts[parts.len() - 2]);
+            let factor = outer_from
+                .iter()
+                .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
+                .find(|factor| match factor {
+                    TableFactor::Table { name, alias, args: None, .. } => match alias {
+                        Some(alias) => folded(&alias.name) == qualifier,
+                        None => name.0.last().and_then(|p| p.as_ident()).is_some_and(|i| folded(i) == qualifier),
+                    },
+                    TableFactor::Derived { lateral: false, alias: Some(alias), .. } => {
+                        folded(&alias.name) == qualifier
+                    }
+                    _ => false,
+                })?
+                .to_string();
+            if !factors.contains(&factor) {
+                factors.push(factor);
+            }
+        }
+        self.laterals += 1;
+        let relation = Ident::new(format!("__custlake_scalar_{}", self.laterals));
+        let keys: Vec<Ident> = (1..=outer_refs.len())
+            .map(|i| Ident::new(format!("__key_{i}")))
+            .collect();
+        let domain_items: Vec<String> = outer_refs
+            .iter()
+            .zip(&keys)
+            .map(|(reference, key)| format!("{reference} AS {key}"))
+            .collect();
+        let mut inner = query.clone();
+        let SetExpr::Select(inner_select) = inner.body.as_mut() else {
+            return None;
+        };
+        // A set-returning function in the subquery's FROM that reads the outer row
+        // (`generate_series(0, array_upper(pr.prattrs, 1)) s`) cannot be planned there; its
+        // rows become part of the domain instead, one per value it returns.
+        let mut domain_items = domain_items;
+        let mut kept = Vec::new();
+        for item in std::mem::take(&mut inner_select.from) {
+            match series_of_outer_row(&item, &reads_outer) {
+                Some(series) => domain_items.push(series),
+                None => kept.push(item),
+            }
+        }
+        inner_select.from = kept;
+        let domain = parse_query(&format!(
+            "SELECT DISTINCT {} FROM {}",
+            domain_items.join(", "),
+            factors.join(", ")
+        ))?;
+        let domain_name = Ident::new("__custlake_domain");
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions_mut(&mut inner, |e| {
+            if let Some(i) = outer_refs.iter().position(|r| r == e) {
+                *e = Expr::CompoundIdentifier(vec![domain_name.clone(), keys[i].clone()]);
+            }
+            ControlFlow::<()>::Continue(())
+        });
+        let SetExpr::Select(inner_select) = inner.body.as_mut() else {
+            return None;
+        };
+        inner_select.from.insert(
+            0,
+            TableWithJoins {
+                relation: derived(domain, domain_name.clone(), false),
+                joins: vec![],
+            },
+        );
+        let domain_keys: Vec<Expr> = keys
+            .iter()
+            .map(|key| Expr::CompoundIdentifier(vec![domain_name.clone(), key.clone()]))
+            .collect();
+        let (SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }) =
+            inner_select.projection.pop()?
+        else {
+            return None;
+        };
+        let counts = matches!(&value, Expr::Function(f) if single_ident(&f.name).is_some_and(|i| folded(i) == "count"));
+        inner_select.projection = domain_keys
+            .iter()
+            .zip(&keys)
+            .map(|(expr, key)| SelectItem::ExprWithAlias { expr: expr.clone(), alias: key.clone() })
+            .chain(std::iter::once(SelectItem::ExprWithAlias {
+                expr: value,
+                alias: Ident::new("value"),
+            }))
+            .collect();
+        inner_select.group_by = GroupByExpr::Expressions(domain_keys, vec![]);
+        let on = and_all(
+            outer_refs
+                .into_iter()
+                .zip(&keys)
+                .map(|(reference, key)| Expr::IsNotDistinctFrom(
+                    Box::new(Expr::CompoundIdentifier(vec![relation.clone(), key.clone()])),
+                    Box::new(reference),
+                ))
+                .collect(),
+        )?;
+        let join = Join {
+            relation: derived(inner, relation.clone(), false),
+            global: false,
+            join_operator: JoinOperator::LeftOuter(JoinConstraint::On(on)),
+        };
+        let value = Expr::CompoundIdentifier(vec![relation, Ident::new("value")]);
+        // No row of the subquery matched: COUNT is 0 there, every other aggregate NULL.
+        let value = if counts {
+            call("coalesce", vec![value, Expr::value(Value::Number("0".into(), false))])
+        } else {
+            value
+        };
+        Some((join, value))
     }
 
     /// A plain scalar subquery takes `first_value` of its column (see the module
@@ -289,32 +587,38 @@ fn postgres_column_name(expr: &Expr) -> Option<String> {
 
 /// Aliases unnamed select-list expressions with PostgreSQL's names, where unique.
 fn name_columns_as_postgres_does(select: &mut Select) {
-    let names: Vec<Option<String>> = select
+    // Names a client gave or that come from columns stay as they are; expressions take
+    // PostgreSQL's name, or where a column already has it (PostgreSQL allows two columns of
+    // one name, DataFusion does not) that name followed by their position.
+    let mut taken: HashSet<String> = select
         .projection
         .iter()
-        .map(|item| match item {
+        .filter_map(|item| match item {
             SelectItem::ExprWithAlias { alias, .. } => Some(folded(alias)),
-            SelectItem::UnnamedExpr(e) => postgres_column_name(e),
+            SelectItem::UnnamedExpr(e @ (Expr::Identifier(_) | Expr::CompoundIdentifier(_))) => {
+                postgres_column_name(e)
+            }
             _ => None,
         })
         .collect();
-    for (item, name) in select.projection.iter_mut().zip(&names) {
+    for (position, item) in select.projection.iter_mut().enumerate() {
         let SelectItem::UnnamedExpr(expr) = item else {
             continue;
         };
         if matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_)) {
             continue;
         }
-        let Some(name) = name else {
+        let Some(mut name) = postgres_column_name(expr) else {
             continue;
         };
-        if names.iter().filter(|n| n.as_ref() == Some(name)).count() != 1 {
-            continue;
+        if taken.contains(&name) {
+            name = format!("{name}_{}", position + 1);
         }
+        taken.insert(name.clone());
         let expr = std::mem::replace(expr, Expr::value(Value::Null));
         *item = SelectItem::ExprWithAlias {
             expr,
-            alias: Ident::with_quote('"', name.clone()),
+            alias: Ident::with_quote('"', name),
         };
     }
 }
@@ -401,6 +705,26 @@ pub(crate) fn with_backslash_escape(pattern: &str, escape: char) -> String {
     out
 }
 
+/// The subquery of `ARRAY(subquery)`, taken out (leaving a call without arguments).
+fn take_array_subquery(expr: &mut Expr) -> Option<Query> {
+    let Expr::Function(function) = expr else {
+        return None;
+    };
+    let is_array = function
+        .name
+        .0
+        .last()
+        .and_then(|p| p.as_ident())
+        .is_some_and(|i| folded(i) == "array");
+    if !is_array || !matches!(function.args, FunctionArguments::Subquery(_)) {
+        return None;
+    }
+    match std::mem::replace(&mut function.args, FunctionArguments::None) {
+        FunctionArguments::Subquery(query) => Some(*query),
+        _ => None,
+    }
+}
+
 /// `ARRAY(subquery)` as an expression DataFusion plans (see the module documentation).
 fn array_of_subquery(mut query: Query) -> Expr {
     let plain = query.with.is_none() && query.limit_clause.is_none() && query.fetch.is_none();
@@ -473,19 +797,172 @@ fn array_of_subquery(mut query: Query) -> Expr {
     Expr::Subquery(Box::new(query))
 }
 
+/// `SELECT a FROM t ORDER BY CASE WHEN x IN (SELECT …) THEN 0 END, 1`: DataFusion plans
+/// subqueries in select lists but not in ORDER BY, so such a query orders a derived table
+/// whose select list also computes the ORDER BY expressions, and leaves them out of its
+/// result: `SELECT * EXCLUDE (__order_1) FROM (SELECT a, CASE … END AS __order_1 FROM t)
+/// ORDER BY __order_1, 1`. Positions and output names in ORDER BY stay as they are.
+fn order_by_subqueries_as_columns(query: &mut Query) {
+    let Some(OrderBy {
+        kind: OrderByKind::Expressions(items),
+        ..
+    }) = &query.order_by
+    else {
+        return;
+    };
+    if !items.iter().any(|item| holds_subquery_expression(&item.expr)) {
+        return;
+    }
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return;
+    };
+    if select.distinct.is_some() {
+        return;
+    }
+    let output_names: HashSet<String> = select
+        .projection
+        .iter()
+        .filter_map(|item| match item {
+            SelectItem::ExprWithAlias { alias, .. } => Some(folded(alias)),
+            SelectItem::UnnamedExpr(Expr::Identifier(ident)) => Some(folded(ident)),
+            SelectItem::UnnamedExpr(Expr::CompoundIdentifier(parts)) => parts.last().map(folded),
+            _ => None,
+        })
+        .collect();
+    let Some(mut template) = parse_query(
+        "SELECT * FROM (SELECT 1) AS __custlake_ordered",
+    ) else {
+        return;
+    };
+    let mut inner = Query {
+        with: None,
+        body: query.body.clone(),
+        order_by: None,
+        limit_clause: None,
+        fetch: None,
+        locks: vec![],
+        for_clause: None,
+        settings: None,
+        format_clause: None,
+        pipe_operators: vec![],
+    };
+    let SetExpr::Select(inner_select) = inner.body.as_mut() else {
+        return;
+    };
+    let mut hidden = Vec::new();
+    let mut order = items.clone();
+    for item in order.iter_mut() {
+        let keep = match &item.expr {
+            Expr::Value(v) => matches!(v.value, Value::Number(..)),
+            Expr::Identifier(ident) => output_names.contains(&folded(ident)),
+            _ => false,
+        };
+        if keep {
+            continue;
+        }
+        let name = Ident::new(format!("__order_{}", hidden.len() + 1));
+        let expr = std::mem::replace(&mut item.expr, Expr::Identifier(name.clone()));
+        inner_select.projection.push(SelectItem::ExprWithAlias {
+            expr,
+            alias: name.clone(),
+        });
+        hidden.push(name);
+    }
+    let SetExpr::Select(outer) = template.body.as_mut() else {
+        return;
+    };
+    if let Some(SelectItem::Wildcard(options)) = outer.projection.first_mut() {
+        options.opt_exclude = Some(ExcludeSelectItem::Multiple(
+            hidden.into_iter().map(|name| ObjectName::from(vec![name])).collect(),
+        ));
+    }
+    if let Some(first) = outer.from.first_mut() {
+        first.relation = derived(inner, Ident::new("__custlake_ordered"), false);
+    }
+    query.body = template.body;
+    if let Some(OrderBy {
+        kind: OrderByKind::Expressions(items),
+        ..
+    }) = &mut query.order_by
+    {
+        *items = order;
+    }
+}
+
 /// `CASE WHEN condition THEN value END`.
 fn when(condition: Expr, value: Expr) -> Expr {
+    case(vec![(condition, value)], None)
+}
+
+/// `CASE WHEN c1 THEN v1 … [ELSE e] END`.
+fn case(branches: Vec<(Expr, Expr)>, else_result: Option<Expr>) -> Expr {
+    use datafusion::sql::sqlparser::ast::helpers::attached_token::AttachedToken;
     Expr::Case {
-        case_token: datafusion::sql::sqlparser::ast::helpers::attached_token::AttachedToken::empty(
-        ),
-        end_token: datafusion::sql::sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
+        case_token: AttachedToken::empty(),
+        end_token: AttachedToken::empty(),
         operand: None,
-        conditions: vec![datafusion::sql::sqlparser::ast::CaseWhen {
-            condition,
-            result: value,
-        }],
-        else_result: None,
+        conditions: branches
+            .into_iter()
+            .map(|(condition, result)| datafusion::sql::sqlparser::ast::CaseWhen {
+                condition,
+                result,
+            })
+            .collect(),
+        else_result: else_result.map(Box::new),
     }
+}
+
+/// `x [NOT] IN (subquery)` in a select list, where DataFusion plans IN only in WHERE: the
+/// subquery's values gathered into an array by an uncorrelated scalar subquery, and IN's
+/// three-valued answer read from it — false for no values, true for a match, NULL where `x` is
+/// NULL or a value is NULL, false otherwise.
+fn in_subquery_as_array(x: Expr, subquery: &Query, negated: bool) -> Option<Expr> {
+    let values = || {
+        parse_query(&format!(
+            "SELECT array_agg(__in.__value) FROM ({subquery}) AS __in (__value)"
+        ))
+        .map(|q| Expr::Subquery(Box::new(q)))
+    };
+    let element = Ident::new("__element");
+    let boolean = |b: bool| Expr::value(Value::Boolean(b));
+    let answer = case(
+        vec![
+            (Expr::IsNull(Box::new(values()?)), boolean(false)),
+            (call("array_has", vec![values()?, x.clone()]), boolean(true)),
+            (
+                Expr::BinaryOp {
+                    left: Box::new(Expr::IsNull(Box::new(Expr::Nested(Box::new(x))))),
+                    op: BinaryOperator::Or,
+                    right: Box::new(call(
+                        "array_has",
+                        vec![
+                            call(
+                                "array_transform",
+                                vec![
+                                    values()?,
+                                    lambda(
+                                        &element,
+                                        Expr::IsNull(Box::new(Expr::Identifier(element.clone()))),
+                                    ),
+                                ],
+                            ),
+                            boolean(true),
+                        ],
+                    )),
+                },
+                Expr::value(Value::Null),
+            ),
+        ],
+        Some(boolean(false)),
+    );
+    Some(if negated {
+        Expr::UnaryOp {
+            op: datafusion::sql::sqlparser::ast::UnaryOperator::Not,
+            expr: Box::new(Expr::Nested(Box::new(answer))),
+        }
+    } else {
+        answer
+    })
 }
 
 /// The qualifiers a query's own FROM items introduce (table names and aliases).
@@ -624,20 +1101,7 @@ fn uncorrelate(query: &mut Query, relation: &Ident, value_column: &Ident) -> Opt
         });
         found
     };
-    let has_subquery = |expr: &Expr| {
-        let mut found = false;
-        let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
-            if matches!(
-                e,
-                Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. }
-            ) {
-                found = true;
-                return ControlFlow::Break(());
-            }
-            ControlFlow::Continue(())
-        });
-        found
-    };
+    let has_subquery = holds_subquery_expression::<Expr>;
     let SetExpr::Select(select) = query.body.as_mut() else {
         return None;
     };
@@ -708,6 +1172,97 @@ fn uncorrelate(query: &mut Query, relation: &Ident, value_column: &Ident) -> Opt
     }
     select.projection = projection;
     Some(Uncorrelated { on, value })
+}
+
+/// `generate_series(a, b) AS s` or `unnest(x) AS s`, a FROM item on its own whose arguments
+/// `read_outer`, as a select-list item giving the same rows: `unnest(generate_series(a, b)) AS
+/// s`.
+fn series_of_outer_row(item: &TableWithJoins, reads_outer: &dyn Fn(&Expr) -> bool) -> Option<String> {
+    let TableFactor::Table {
+        name,
+        args: Some(args),
+        alias: Some(alias),
+        ..
+    } = &item.relation
+    else {
+        return None;
+    };
+    if !item.joins.is_empty() {
+        return None;
+    }
+    let arguments: Vec<&Expr> = args
+        .args
+        .iter()
+        .map(|a| match a {
+            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    if !arguments.iter().any(|a| reads_outer(a)) {
+        return None;
+    }
+    let column = match alias.columns.as_slice() {
+        [] => alias.name.clone(),
+        [column] => column.name.clone(),
+        _ => return None,
+    };
+    let arguments = arguments
+        .iter()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let function = name.0.last()?.as_ident().map(folded)?;
+    match function.as_str() {
+        "generate_series" => Some(format!("unnest(generate_series({arguments})) AS {column}")),
+        "unnest" => Some(format!("unnest({arguments}) AS {column}")),
+        _ => None,
+    }
+}
+
+/// The SELECT of a query that is one plain SELECT: no WITH, LIMIT, ORDER BY, DISTINCT, GROUP
+/// BY or HAVING.
+fn plain_select(query: &Query) -> Option<&Select> {
+    if query.with.is_some()
+        || query.limit_clause.is_some()
+        || query.order_by.is_some()
+        || query.fetch.is_some()
+    {
+        return None;
+    }
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return None;
+    };
+    let grouped = !matches!(&select.group_by, GroupByExpr::Expressions(e, _) if e.is_empty());
+    (select.distinct.is_none() && select.having.is_none() && !grouped).then_some(select.as_ref())
+}
+
+/// `(query) AS alias`, `LATERAL` when it reads the FROM items before it.
+fn derived(query: Query, alias: Ident, lateral: bool) -> TableFactor {
+    TableFactor::Derived {
+        lateral,
+        subquery: Box::new(query),
+        alias: Some(TableAlias {
+            explicit: true,
+            name: alias,
+            columns: vec![],
+            at: None,
+        }),
+        sample: None,
+    }
+}
+
+/// Whether an expression somewhere in `node` (a query or an expression) is a subquery
+/// (scalar, EXISTS or IN).
+fn holds_subquery_expression<V: datafusion::sql::sqlparser::ast::Visit>(node: &V) -> bool {
+    let mut found = false;
+    let _ = datafusion::sql::sqlparser::ast::visit_expressions(node, |e| {
+        found = matches!(
+            e,
+            Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. }
+        );
+        if found { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    });
+    found
 }
 
 /// Whether `query` names a qualifier (`a.attrelid`) that none of its own FROM items
@@ -884,26 +1439,28 @@ impl VisitorMut for Rewriter<'_> {
                 self.ctes.insert(folded(&cte.alias.name));
             }
         }
+        order_by_subqueries_as_columns(query);
         ControlFlow::Continue(())
     }
 
     fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
         exclude_named_columns_from_wildcards(select);
         name_columns_as_postgres_does(select);
-        if select.from.is_empty() {
-            return ControlFlow::Continue(());
-        }
         let mut joins = Vec::new();
+        let from = select.from.clone();
         for item in select.projection.iter_mut() {
             let (SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. }) = item
             else {
                 continue;
             };
-            // Scalar subqueries anywhere in the item (`CASE WHEN … THEN (SELECT …) END`), but
-            // not those inside another subquery: they belong to that subquery's SELECT.
+            // Subqueries anywhere in the item (`CASE WHEN … THEN (SELECT …) END`) that
+            // DataFusion does not plan in a select list — correlated scalar ones become joins,
+            // `x IN (…)` a test on an array — but not those inside another subquery: they
+            // belong to that subquery's SELECT.
             struct Joiner<'r, 'a> {
                 rewriter: &'r mut Rewriter<'a>,
                 joins: &'r mut Vec<Join>,
+                from: &'r [TableWithJoins],
                 depth: usize,
             }
             impl VisitorMut for Joiner<'_, '_> {
@@ -917,12 +1474,37 @@ impl VisitorMut for Rewriter<'_> {
                     ControlFlow::Continue(())
                 }
                 fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
-                    if self.depth == 0
-                        && let Expr::Subquery(query) = expr
-                        && self.rewriter.lateral_candidate(query).is_some()
+                    if self.depth != 0 {
+                        return ControlFlow::Continue(());
+                    }
+                    if let Some(query) = take_array_subquery(expr) {
+                        *expr = array_of_subquery(query);
+                    }
+                    if let Expr::InSubquery {
+                        expr: x,
+                        subquery,
+                        negated,
+                    } = expr
+                        && !reads_outer_columns(subquery)
+                        && let Some(answer) = in_subquery_as_array((**x).clone(), subquery, *negated)
                     {
+                        *expr = answer;
+                        return ControlFlow::Continue(());
+                    }
+                    let Expr::Subquery(query) = expr else {
+                        return ControlFlow::Continue(());
+                    };
+                    // Without a FROM clause there is nothing to join to.
+                    if self.from.is_empty() {
+                        return ControlFlow::Continue(());
+                    }
+                    if self.rewriter.lateral_candidate(query).is_some() {
                         let query = std::mem::replace(query, Box::new(empty_query()));
                         let (join, value) = self.rewriter.join_subquery(query);
+                        self.joins.push(join);
+                        *expr = value;
+                    } else if let Some((join, value)) = self.rewriter.domain_join(query, self.from)
+                    {
                         self.joins.push(join);
                         *expr = value;
                     }
@@ -932,6 +1514,7 @@ impl VisitorMut for Rewriter<'_> {
             let _ = expr.visit(&mut Joiner {
                 rewriter: self,
                 joins: &mut joins,
+                from: &from,
                 depth: 0,
             });
         }
@@ -1057,23 +1640,11 @@ impl VisitorMut for Rewriter<'_> {
     }
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Some(query) = take_array_subquery(expr) {
+            *expr = array_of_subquery(query);
+            return ControlFlow::Continue(());
+        }
         match expr {
-            Expr::Function(function)
-                if matches!(function.args, FunctionArguments::Subquery(_))
-                    && function
-                        .name
-                        .0
-                        .last()
-                        .and_then(|p| p.as_ident())
-                        .is_some_and(|i| folded(i) == "array") =>
-            {
-                let FunctionArguments::Subquery(query) =
-                    std::mem::replace(&mut function.args, FunctionArguments::None)
-                else {
-                    return ControlFlow::Continue(());
-                };
-                *expr = array_of_subquery(*query);
-            }
             Expr::Subquery(query) => self.aggregate_scalar_subquery(query),
             Expr::Like {
                 pattern,
@@ -1229,6 +1800,16 @@ impl VisitorMut for Rewriter<'_> {
                 data_type,
                 ..
             } => {
+                // `x::pg_catalog.int2[]`: the element type as DataFusion names it.
+                if let SqlType::Array(
+                    datafusion::sql::sqlparser::ast::ArrayElemTypeDef::SquareBracket(element, _),
+                ) = data_type
+                    && let Some(CastRewrite::Type(replacement)) =
+                        postgres_type_name(element).and_then(|name| cast_rewrite(&name, false))
+                {
+                    **element = replacement;
+                    return ControlFlow::Continue(());
+                }
                 let Some(type_name) = postgres_type_name(data_type) else {
                     return ControlFlow::Continue(());
                 };
@@ -1290,7 +1871,17 @@ mod tests {
         );
         assert_eq!(
             rewritten("SELECT array(SELECT name FROM r WHERE r.id = t.owner ORDER BY 1) FROM t"),
-            "SELECT (SELECT array_agg(name ORDER BY name) FROM r WHERE r.id = t.owner) AS \"array\" FROM t"
+            "SELECT (SELECT array_agg(name ORDER BY name) AS \"array_agg\" FROM r WHERE r.id = t.owner) AS \"array\" FROM t"
+        );
+        // An aggregating subquery tied to the outer row by `= ANY(…)` joins per outer value.
+        assert_eq!(
+            rewritten("SELECT p.n, (SELECT count(*) FROM r WHERE r.id = ANY(p.ids)) FROM p"),
+            "SELECT p.n, coalesce(__custlake_scalar_1.value, 0) AS \"count\" FROM p LEFT OUTER JOIN (SELECT __custlake_domain.__key_1 AS __key_1, count(*) AS value FROM (SELECT DISTINCT p.ids AS __key_1 FROM p) AS __custlake_domain, r WHERE r.id = ANY(__custlake_domain.__key_1) GROUP BY __custlake_domain.__key_1) AS __custlake_scalar_1 ON __custlake_scalar_1.__key_1 IS NOT DISTINCT FROM p.ids"
+        );
+        // IN (subquery) in a select list, and a subquery in ORDER BY.
+        assert_eq!(
+            rewritten("SELECT a FROM t ORDER BY CASE WHEN a IN (SELECT b FROM u) THEN 0 END, 1"),
+            "SELECT * EXCLUDE (__order_1) FROM (SELECT a, CASE WHEN CASE WHEN (SELECT array_agg(__in.__value) AS \"array_agg\" FROM (SELECT b FROM u) AS __in (__value)) IS NULL THEN false WHEN array_has((SELECT array_agg(__in.__value) AS \"array_agg\" FROM (SELECT b FROM u) AS __in (__value)), a) THEN true WHEN (a) IS NULL OR array_has(array_transform((SELECT array_agg(__in.__value) AS \"array_agg\" FROM (SELECT b FROM u) AS __in (__value)), __element -> __element IS NULL), true) THEN NULL ELSE false END THEN 0 END AS __order_1 FROM t) AS __custlake_ordered ORDER BY __order_1, 1"
         );
         // A correlated scalar subquery that does not aggregate becomes a lateral join.
         assert_eq!(
@@ -1329,12 +1920,12 @@ mod tests {
             rewritten("SELECT w FROM k WHERE w <> ALL ('{a,\"b c\"}'::text[])"),
             "SELECT w FROM k WHERE w <> ALL(ARRAY[CAST('a' AS TEXT), CAST('b c' AS TEXT)])"
         );
-        // Columns are named as PostgreSQL names them, where the name is free.
+        // Columns are named as PostgreSQL names them; a repeated name takes its position.
         assert_eq!(
             rewritten(
                 "SELECT count(*), version(), 1, CASE WHEN a THEN 1 END, sum(x), sum(y) FROM t"
             ),
-            "SELECT count(*) AS \"count\", version() AS \"version\", 1 AS \"?column?\", CASE WHEN a THEN 1 END AS \"case\", sum(x), sum(y) FROM t"
+            "SELECT count(*) AS \"count\", version() AS \"version\", 1 AS \"?column?\", CASE WHEN a THEN 1 END AS \"case\", sum(x) AS \"sum\", sum(y) AS \"sum_6\" FROM t"
         );
         // An uncorrelated one takes the first value.
         assert_eq!(

@@ -319,6 +319,18 @@ pub fn lookup(name: &str) -> Option<&'static SettingDef> {
     SETTINGS.iter().find(|s| s.name.eq_ignore_ascii_case(name))
 }
 
+/// The settings PostgreSQL reports to the client in ParameterStatus, at startup and whenever
+/// their value changes (its `GUC_REPORT` settings that custlake keeps per session).
+pub const REPORTED: &[&str] = &[
+    "application_name",
+    "client_encoding",
+    "DateStyle",
+    "default_transaction_read_only",
+    "IntervalStyle",
+    "standard_conforming_strings",
+    "TimeZone",
+];
+
 /// One session's values of the standard settings. A value set at startup (the client's
 /// startup packet) is the session's reset value, as in PostgreSQL: `RESET` returns to it.
 #[derive(Debug, Clone, Default)]
@@ -346,6 +358,14 @@ impl PgSettings {
                 .cloned()
                 .unwrap_or_else(|| def.boot_value.to_string()),
         )
+    }
+
+    /// The current values of the [`REPORTED`] settings.
+    pub fn reported(&self) -> Vec<(&'static str, String)> {
+        REPORTED
+            .iter()
+            .filter_map(|name| Some((*name, self.get(name)?)))
+            .collect()
     }
 
     /// What `RESET` would return `name` to: the startup value, else the boot value.

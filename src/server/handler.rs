@@ -10,9 +10,9 @@ use async_trait::async_trait;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::ParamValues;
 use datafusion::execution::SendableRecordBatchStream;
-use futures::{Sink, Stream, StreamExt};
+use futures::{Sink, SinkExt, Stream, StreamExt};
 use pgwire::api::auth::{
-    DefaultServerParameterProvider, StartupHandler, finish_authentication, protocol_negotiation,
+    DefaultServerParameterProvider, ServerParameterProvider, StartupHandler, finish_authentication, protocol_negotiation,
     save_startup_parameters_to_metadata,
 };
 use pgwire::api::portal::{Format, Portal};
@@ -30,6 +30,7 @@ use pgwire::api::{
 use pgwire::error::{PgWireError, PgWireResult};
 use pgwire::messages::data::DataRow;
 use pgwire::messages::response::TransactionStatus;
+use pgwire::messages::startup::ParameterStatus;
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -270,13 +271,13 @@ impl StartupHandler for Backend {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            client.session_extensions().insert(Session::new(
-                self.engine.session(),
-                user,
-                pid,
-                &startup,
-            ));
-            finish_authentication(client, &self.parameters).await?;
+            let session = Session::new(self.engine.session(), user, pid, &startup);
+            let parameters = StartupParameters {
+                server: &self.parameters,
+                session: session.reported_settings(),
+            };
+            client.session_extensions().insert(session);
+            finish_authentication(client, &parameters).await?;
         }
         Ok(())
     }
@@ -477,8 +478,49 @@ impl SimpleQueryHandler for Backend {
                 }
             }
         }
+        report_changed_settings(client, &session).await?;
         Ok(responses)
     }
+}
+
+/// The ParameterStatus values sent at startup: the server's own, with the session's values
+/// of the settings it reports (startup-packet values applied), so that the client starts
+/// from what `SHOW` would say.
+struct StartupParameters<'a> {
+    server: &'a DefaultServerParameterProvider,
+    session: Vec<(&'static str, String)>,
+}
+
+impl ServerParameterProvider for StartupParameters<'_> {
+    fn server_parameters<C>(&self, client: &C) -> Option<std::collections::HashMap<String, String>>
+    where
+        C: ClientInfo,
+    {
+        let mut parameters = self.server.server_parameters(client)?;
+        for (name, value) in &self.session {
+            parameters.insert(name.to_string(), value.clone());
+        }
+        Some(parameters)
+    }
+}
+
+/// Tells the client of each reported setting (`TimeZone`, `application_name`, …) whose value
+/// the statement changed, as PostgreSQL does: drivers keep these to decode values and show
+/// the session's state.
+async fn report_changed_settings<C>(client: &mut C, session: &Session) -> PgWireResult<()>
+where
+    C: Sink<PgWireBackendMessage> + Unpin + Send,
+    PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+{
+    for (name, value) in session.take_changed_settings() {
+        client
+            .feed(PgWireBackendMessage::ParameterStatus(ParameterStatus::new(
+                name.to_string(),
+                value,
+            )))
+            .await?;
+    }
+    Ok(())
 }
 
 pub struct Parser;
@@ -701,6 +743,7 @@ impl ExtendedQueryHandler for Backend {
             .await
             .map_err(to_pgwire);
         publish_cursor_portals(client.portal_store(), &session, &portal.statement);
+        report_changed_settings(client, &session).await?;
         response
     }
 }

@@ -31,6 +31,8 @@ pub struct Session {
     cursors: Cursors,
     /// The cursors the portal store holds a portal for (see `handler::publish_cursor_portals`).
     cursor_portals: Mutex<std::collections::BTreeSet<String>>,
+    /// The values of the reported settings the client was last told (ParameterStatus).
+    reported: Mutex<Vec<(&'static str, String)>>,
 }
 
 #[derive(Debug, Default)]
@@ -152,13 +154,44 @@ impl Session {
                 }
             }
         }
-        Session {
+        let mut session = Session {
             ctx,
             defaults,
             transaction: Mutex::new(TransactionState::default()),
             cursors: Cursors::default(),
             cursor_portals: Mutex::default(),
-        }
+            reported: Mutex::default(),
+        };
+        session.reported = Mutex::new(session.reported_settings());
+        session
+    }
+
+    /// The session's values of the settings reported to the client (ParameterStatus).
+    pub fn reported_settings(&self) -> Vec<(&'static str, String)> {
+        self.ctx
+            .state()
+            .config_options()
+            .extensions
+            .get::<PgSettings>()
+            .map(PgSettings::reported)
+            .unwrap_or_default()
+    }
+
+    /// The reported settings whose value changed since the client was last told (by `SET`,
+    /// `RESET`, `DISCARD ALL`, `set_config` or the end of a transaction with `SET LOCAL`),
+    /// now counted as told: what the server sends as ParameterStatus. (PostgreSQL sends it
+    /// just before ReadyForQuery; here it comes before the statement's result, which clients
+    /// accept as well — ParameterStatus may arrive at any time.)
+    pub fn take_changed_settings(&self) -> Vec<(&'static str, String)> {
+        let now = self.reported_settings();
+        let mut told = self.reported.lock().unwrap_or_else(|e| e.into_inner());
+        let changed = now
+            .iter()
+            .filter(|setting| !told.contains(setting))
+            .cloned()
+            .collect();
+        *told = now;
+        changed
     }
 
     /// The names of the cursors published as protocol portals.

@@ -368,12 +368,8 @@ fn expected() -> &'static Value {
 // ---------------------------------------------------------------------------------------------
 // Running a client program
 
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn clients_dir(language: &str) -> PathBuf {
-    manifest_dir().join("tests/clients").join(language)
+    common::manifest_dir().join("tests/clients").join(language)
 }
 
 /// The value of an environment variable `tests/run.sh` sets, or a failure that says so.

@@ -12,6 +12,14 @@ use custlake::lakegen::{CONFIG_FILE_NAME, GenOptions, GenSummary, generate};
 use custlake::server::Server;
 use tokio::sync::oneshot;
 
+/// The package's directory, as cargo gives it to the running test (not as it was at compile
+/// time: a build cache shared by checkouts in different places must not point at another).
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::current_dir().expect("the current directory"))
+}
+
 /// Customers in the shared test lake.
 pub const LAKE_CUSTOMERS: u64 = 2_000;
 

@@ -11,6 +11,7 @@
 //! - `encode`: Arrow → Postgres text and binary encodings;
 //! - `saved_queries`: `queries/*.sql` as views in schema `segments`: errors, reload, SIGHUP;
 //! - `segments`: each saved query (`queries/*.sql`) against an independent Rust computation on the lake;
+//! - `sqllogic`: `tests/slt/*.slt`, SQL behaviour (PostgreSQL's forms custlake rewrites) over the wire;
 //! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB).
 
 mod catalog;
@@ -24,4 +25,5 @@ mod params;
 mod reference;
 mod saved_queries;
 mod segments;
+mod sqllogic;
 mod wire;

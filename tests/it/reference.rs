@@ -14,7 +14,7 @@ use datafusion::arrow::datatypes::Int64Type;
 use datafusion::arrow::util::pretty::pretty_format_batches;
 
 fn reference_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/reference")
+    crate::common::manifest_dir().join("tests/reference")
 }
 
 async fn cdnow_engine() -> Engine {

@@ -11,7 +11,6 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::{self, Debug};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use chrono::{Days, Months, NaiveDate};
@@ -304,7 +303,7 @@ fn read_referrals() -> Vec<Referral> {
 /// well under a second, and a test's runtime ends with the test).
 async fn engine() -> Engine {
     let mut config = common::lake_config();
-    config.saved_queries = Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("queries"));
+    config.saved_queries = Some(crate::common::manifest_dir().join("queries"));
     Engine::build(&config)
         .await
         .expect("engine with the saved queries")

@@ -44,6 +44,8 @@ async def main():
             equal(conn.get_server_version().major, 16, "server version")
             equal(await conn.fetchval("SELECT count(*) FROM customers"), expected["customer_count"], "count(*)")
             await conn.execute("SET application_name = 'asyncpg-conformance'")
+            # Reported by the server in ParameterStatus, which asyncpg keeps as its settings.
+            equal(conn.get_settings().application_name, "asyncpg-conformance", "reported application_name")
             first = conn.get_server_pid()
         async with pool.acquire() as conn:
             # The released connection's session was reset.

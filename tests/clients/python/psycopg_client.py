@@ -99,12 +99,19 @@ def main():
         a.autocommit = b.autocommit = True
         a.execute("SET application_name = 'psycopg-conformance'")
         equal(a.execute("SHOW application_name").fetchone()[0], "psycopg-conformance", "SHOW")
+        # The server reports the change (ParameterStatus), as PostgreSQL does.
+        equal(a.info.parameter_status("application_name"), "psycopg-conformance", "reported application_name")
+        equal(b.info.parameter_status("application_name"), "", "other connection's application_name")
+        a.execute("SET DateStyle = 'ISO, DMY'")
+        equal(a.info.parameter_status("DateStyle"), "ISO, DMY", "reported DateStyle")
         equal(b.execute("SHOW application_name").fetchone()[0], "", "SHOW on another connection")
         a.execute("SET search_path = segments, public")
         vip = [(v["customer_id"], v["email"]) for v in expected["vip"]]
         equal(a.execute("SELECT customer_id, email FROM vip ORDER BY 1").fetchall(), vip, "vip view")
         a.execute("RESET ALL")
         equal(a.execute("SHOW application_name").fetchone()[0], "", "SHOW after RESET ALL")
+        equal(a.info.parameter_status("application_name"), "", "reported after RESET ALL")
+        equal(a.info.parameter_status("DateStyle"), "ISO, MDY", "reported DateStyle after RESET ALL")
         ok("session")
 
     # Transactions: psycopg opens one before the first statement when autocommit is off.
