@@ -1,18 +1,27 @@
 """custlake against its peers, side by side in one run.
 
-Workload so far: the saved segmentation views (segments.rfm, segments.lifecycle,
-segments.value_activity), each summarised by segment so that the whole view is computed
-but little is sent, against the same computation written in DuckDB SQL
-(bench/duckdb/*.sql) over the same Parquet files.
+Workload groups (--workloads; all by default):
 
-Each workload runs on custlake and on DuckDB alternately (A B A B ...): one warm-up of each,
-then --runs counted runs. Reported: median, min and max wall time per side, the ratio
-custlake/DuckDB per pair (A_i / B_i) and its median, whether both sides returned the same
-rows, and the peak resident memory of each side (custlake: the server's VmHWM; DuckDB: this
-process's, which holds DuckDB in-process). custlake is timed over the PostgreSQL wire
-protocol (psycopg, extended protocol) against a warm server, DuckDB in-process.
+- aggregates: per-customer sum/count/max over orders, summarised, against DuckDB on the same
+  Parquet files; and the bare read of the same columns on both sides (how close the
+  aggregation is to the cost of reading its input).
+- segments: the saved segmentation views (segments.rfm, segments.lifecycle,
+  segments.value_activity), each summarised by segment, against the same computation written
+  in DuckDB SQL (bench/duckdb/*.sql).
+- wire: custlake against PostgreSQL serving the same tables on this machine: 1M customers and
+  10M orders streamed to a client in text and binary format (rows per second), and the
+  round-trip latency of `SELECT 1` and of a point lookup by customer_id (p50, p99).
+- concurrency: 8, 32 and 64 clients running a mix of segment queries for a fixed time:
+  throughput, p99 latency, errors, peak memory.
 
-Run by bench/run, which makes the virtual environment and builds custlake first.
+Every comparison runs its two sides alternately (A B A B ...): one warm-up of each, then --runs
+counted runs. Reported: median, min and max per side, the ratio custlake/peer per pair and its
+median, whether both sides returned the same result, and peak memory per side. custlake is
+always queried over the PostgreSQL protocol against a warm server. Results: a Markdown table,
+a JSON file and a chart per workload in bench/results/.
+
+Run by bench/run, which makes the virtual environment, installs PostgreSQL when missing and
+builds custlake and its benchmark client in release mode first.
 """
 
 import argparse
@@ -28,6 +37,8 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,14 +47,46 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-WORKLOADS = {
-    # name: custlake SQL (over the saved view)
-    "rfm": "SELECT segment, count(*) AS customers, sum(monetary) AS monetary, "
-    "sum(recency_days) AS recency_days FROM segments.rfm GROUP BY 1 ORDER BY 1",
-    "lifecycle": "SELECT stage, count(*) AS customers FROM segments.lifecycle GROUP BY 1 ORDER BY 1",
-    "value_activity": "SELECT segment, count(*) AS customers, sum(annual_spend) AS annual_spend "
-    "FROM segments.value_activity GROUP BY 1 ORDER BY 1",
+
+# custlake SQL and DuckDB SQL per workload compared with DuckDB. {as_of} is the lake's date.
+PER_CUSTOMER = (
+    "SELECT count(*) AS customers, sum(spend) AS spend, sum(orders) AS orders, "
+    "max(last_order) AS last_order FROM (SELECT customer_id, sum(amount) AS spend, "
+    "count(*) AS orders, max(order_ts) AS last_order FROM orders GROUP BY customer_id) AS per_customer"
+)
+BARE_READ = "SELECT max(customer_id) AS customer_id, sum(amount) AS amount, max(order_ts) AS order_ts FROM orders"
+DUCKDB_WORKLOADS = {
+    "aggregates": {
+        "orders per customer (sum/count/max)": (PER_CUSTOMER, PER_CUSTOMER),
+        "bare read of orders (customer_id, amount, order_ts)": (BARE_READ, BARE_READ),
+    },
+    "segments": {
+        "segments.rfm": (
+            "SELECT segment, count(*) AS customers, sum(monetary) AS monetary, "
+            "sum(recency_days) AS recency_days FROM segments.rfm GROUP BY 1 ORDER BY 1",
+            "@rfm.sql",
+        ),
+        "segments.lifecycle": (
+            "SELECT stage, count(*) AS customers FROM segments.lifecycle GROUP BY 1 ORDER BY 1",
+            "@lifecycle.sql",
+        ),
+        "segments.value_activity": (
+            "SELECT segment, count(*) AS customers, sum(annual_spend) AS annual_spend "
+            "FROM segments.value_activity GROUP BY 1 ORDER BY 1",
+            "@value_activity.sql",
+        ),
+    },
 }
+GROUPS = ["aggregates", "segments", "wire", "concurrency"]
+CONCURRENCY_CLIENTS = [8, 32, 64]
+# The statements the concurrent clients cycle through: segment summaries and point lookups.
+CONCURRENCY_MIX = [
+    "SELECT segment, count(*) FROM segments.rfm GROUP BY 1",
+    "SELECT stage, count(*) FROM segments.lifecycle GROUP BY 1",
+    "SELECT * FROM customers WHERE customer_id = 4242",
+    "SELECT segment, count(*) FROM segments.value_activity GROUP BY 1",
+    "SELECT customer_id, sum(amount) FROM orders WHERE customer_id BETWEEN 1000 AND 1100 GROUP BY 1 ORDER BY 1",
+]
 
 
 def log(message):
@@ -75,8 +118,53 @@ def ensure_lake(binary, lake, customers):
     log(f"generated in {time.monotonic() - started:.1f} s")
 
 
-class Server:
+def rss_kib(pid, field="VmRSS"):
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    match = re.search(rf"{field}:\s+(\d+) kB", status)
+    return int(match.group(1)) if match else 0
+
+
+def process_tree(pid):
+    """pid and all its descendants."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except OSError:
+            pass
+    return out
+
+
+class PeakMemory:
+    """Samples the resident memory of a process tree every 100 ms and keeps the peak: for a
+    server whose backends come and go (PostgreSQL), where no single high-water mark exists."""
+
+    def __init__(self, pid):
+        self.pid, self.peak_kib, self.running = pid, 0, True
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+        self.thread.start()
+
+    def sample(self):
+        while self.running:
+            self.peak_kib = max(self.peak_kib, sum(rss_kib(p) for p in process_tree(self.pid)))
+            time.sleep(0.1)
+
+    def stop_mib(self):
+        self.running = False
+        self.thread.join()
+        return self.peak_kib / 1024
+
+
+class Custlake:
     """custlake serve on a private port, stopped with SIGTERM."""
+
+    name = "custlake"
 
     def __init__(self, binary, lake):
         self.port = free_port()
@@ -91,31 +179,237 @@ class Server:
                 break
         else:
             sys.exit("custlake serve exited before listening")
+        self.dsn = f"host=127.0.0.1 port={self.port} user=bench dbname=custlake"
 
     def peak_rss_mib(self):
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        kib = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-        return kib / 1024
+        return rss_kib(self.process.pid, "VmHWM") / 1024
 
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
 
 
+# DuckDB's column types as PostgreSQL's, for loading the lake's tables into PostgreSQL.
+PG_TYPES = {
+    "BIGINT": "bigint", "INTEGER": "integer", "SMALLINT": "smallint", "BOOLEAN": "boolean",
+    "VARCHAR": "text", "DATE": "date", "DOUBLE": "double precision", "FLOAT": "real",
+    "TIMESTAMP": "timestamp", "TIMESTAMP WITH TIME ZONE": "timestamptz",
+}
+
+
+def pg_type(duck_type):
+    if duck_type.startswith("DECIMAL"):
+        return duck_type.replace("DECIMAL", "numeric")
+    return PG_TYPES[duck_type]
+
+
+class Postgres:
+    """A PostgreSQL server from the Debian packages on a private port and data directory,
+    created here and removed by stop(). As root, it runs as the packages' postgres user."""
+
+    name = "PostgreSQL"
+
+    def __init__(self, work):
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"),
+                      key=lambda p: int(p.parent.parent.name))
+        if not bins:
+            sys.exit("PostgreSQL is not installed (bench/run installs the Debian package postgresql)")
+        self.bin = bins[-1].parent
+        banner = subprocess.run([str(self.bin / "postgres"), "--version"],
+                                capture_output=True, text=True).stdout
+        self.version = "PostgreSQL " + re.search(r"\(PostgreSQL\) (\S+)", banner).group(1)
+        work.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix="pg-", dir=work))
+        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_user:
+            shutil.chown(self.dir, "postgres", "postgres")
+        data = self.dir / "data"
+        subprocess.run(self.as_user + [str(self.bin / "initdb"), "-D", str(data), "-U", "bench",
+                                       "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+                       check=True, stdout=subprocess.DEVNULL)
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            self.as_user + [str(self.bin / "postgres"), "-D", str(data), "-p", str(self.port),
+                            "-k", str(self.dir), "-c", "listen_addresses=127.0.0.1",
+                            "-c", "fsync=off", "-c", "synchronous_commit=off",
+                            "-c", "full_page_writes=off", "-c", "shared_buffers=2GB",
+                            "-c", "work_mem=64MB", "-c", "max_connections=120",
+                            "-c", "max_parallel_workers_per_gather=2"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        self.dsn = f"host=127.0.0.1 port={self.port} user=bench dbname=postgres"
+        for _ in range(300):
+            try:
+                psycopg.connect(self.dsn).close()
+                break
+            except psycopg.OperationalError:
+                time.sleep(0.1)
+        else:
+            sys.exit("PostgreSQL did not start")
+        self.postmaster = int((data / "postmaster.pid").read_text().split()[0])
+
+    def load(self, lake, tables):
+        """Copies the lake's tables into PostgreSQL (through CSV files DuckDB writes), with
+        the primary key a PostgreSQL user would give customers, then ANALYZE."""
+        duck = duckdb.connect()
+        with psycopg.connect(self.dsn, autocommit=True) as pg:
+            for table in tables:
+                started = time.monotonic()
+                source = f"read_parquet('{lake}/{table}/*.parquet')"
+                columns = duck.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+                ddl = ", ".join(f'"{name}" {pg_type(kind)}' for name, kind, *_ in columns)
+                pg.execute(f'CREATE TABLE "{table}" ({ddl})')
+                csv = self.dir / f"{table}.csv"
+                duck.execute(f"COPY (SELECT * FROM {source}) TO '{csv}' (HEADER, DELIMITER ',')")
+                if self.as_user:
+                    shutil.chown(csv, "postgres", "postgres")
+                pg.execute(f"COPY \"{table}\" FROM '{csv}' (FORMAT csv, HEADER true)")
+                csv.unlink()
+                log(f"PostgreSQL: loaded {table} in {time.monotonic() - started:.1f} s")
+            pg.execute("ALTER TABLE customers ADD PRIMARY KEY (customer_id)")
+            pg.execute("ANALYZE")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 def normalise(rows):
-    """Rows as comparable tuples: decimals and floats rounded to cents."""
+    """Rows as comparable tuples: decimals and floats rounded to cents, timestamps in UTC
+    without their zone."""
     out = []
     for row in rows:
-        out.append(tuple(
-            round(float(v), 2) if isinstance(v, (float, decimal.Decimal)) else v for v in row
-        ))
+        values = []
+        for v in row:
+            if isinstance(v, (float, decimal.Decimal)):
+                v = round(float(v), 2)
+            elif isinstance(v, datetime.datetime) and v.tzinfo is not None:
+                v = v.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+            values.append(v)
+        out.append(tuple(values))
     return out
 
 
-def timed(run):
+def spread(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def alternate(name, run_a, run_b, runs, measure=lambda r: r["seconds"]):
+    """Warm-up of each side, then `runs` counted pairs A B. run_* return dicts holding at
+    least what `measure` reads; returns both sides' measures and the per-pair ratios."""
+    log(f"{name}: warm-up")
+    first_a, first_b = run_a(), run_b()
+    a, b = [], []
+    for i in range(runs):
+        ra, rb = run_a(), run_b()
+        a.append(measure(ra))
+        b.append(measure(rb))
+        log(f"{name}: run {i + 1}/{runs}: custlake {a[-1]:.4g}, peer {b[-1]:.4g}")
+    return first_a, first_b, a, b
+
+
+def timed_rows(run):
     started = time.perf_counter()
     rows = run()
-    return time.perf_counter() - started, rows
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def client(binary, *args):
+    out = subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit(f"benchmark client failed: {out.stderr.strip()}")
+    return json.loads(out.stdout)
+
+
+def run_duckdb_group(group, custlake, duck, as_of, runs):
+    """custlake (over the wire) against DuckDB (in-process) on the same Parquet files."""
+    results = []
+    with psycopg.connect(custlake.dsn, autocommit=True) as pg:
+        for name, (custlake_sql, duck_sql) in DUCKDB_WORKLOADS[group].items():
+            if duck_sql.startswith("@"):
+                duck_sql = (BENCH / "duckdb" / duck_sql[1:]).read_text()
+            duck_sql = duck_sql.replace("{as_of}", as_of)
+            first_a, first_b, a, b = alternate(
+                name,
+                lambda: timed_rows(lambda: pg.execute(custlake_sql).fetchall()),
+                lambda: timed_rows(lambda: duck.execute(duck_sql).fetchall()),
+                runs,
+            )
+            same = normalise(first_a["rows"]) == normalise(first_b["rows"])
+            if not same:
+                log(f"{name}: RESULTS DIFFER\n  custlake: {first_a['rows']}\n  duckdb:   {first_b['rows']}")
+            results.append({
+                "group": group, "workload": name, "unit": "s", "peer": f"DuckDB {duckdb.__version__}",
+                "custlake": spread(a), "peer_values": spread(b),
+                "ratios": [x / y for x, y in zip(a, b)], "same_result": same,
+            })
+    return results
+
+
+def run_wire(custlake, postgres, bench_client, runs, customers):
+    """Rows per second streamed to the client and round-trip latencies, against PostgreSQL."""
+    results = []
+    orders_limit = 10_000_000
+    with psycopg.connect(postgres.dsn) as pg:
+        orders = min(orders_limit, pg.execute("SELECT count(*) FROM orders").fetchone()[0])
+    streams = [
+        (f"stream customers ({customers:,} rows)", "SELECT * FROM customers"),
+        (f"stream orders ({orders:,} rows)", f"SELECT * FROM orders LIMIT {orders_limit}"),
+    ]
+    for label, sql in streams:
+        for fmt in ["text", "binary"]:
+            name = f"{label}, {fmt}"
+            first_a, first_b, a, b = alternate(
+                name,
+                lambda: client(bench_client, "stream", custlake.dsn, sql, fmt),
+                lambda: client(bench_client, "stream", postgres.dsn, sql, fmt),
+                runs, measure=lambda r: r["rows_per_second"],
+            )
+            results.append({
+                "group": "wire", "workload": name, "unit": "rows/s", "peer": postgres.version,
+                "custlake": spread(a), "peer_values": spread(b),
+                # Higher is better here; the ratio stays custlake/peer.
+                "ratios": [x / y for x, y in zip(a, b)], "higher_is_better": True,
+                "same_result": first_a["rows"] == first_b["rows"],
+            })
+    lookups = [
+        ("latency SELECT 1", "SELECT 1", 2000, None),
+        ("latency point lookup by customer_id", "SELECT * FROM customers WHERE customer_id = $1", 200, customers),
+    ]
+    for name, sql, count, max_id in lookups:
+        extra = [max_id] if max_id else []
+        runs_a, runs_b = [], []
+        first_a, first_b, _, _ = alternate(
+            name,
+            lambda: runs_a.append(client(bench_client, "latency", custlake.dsn, sql, count, *extra)) or runs_a[-1],
+            lambda: runs_b.append(client(bench_client, "latency", postgres.dsn, sql, count, *extra)) or runs_b[-1],
+            runs, measure=lambda r: r["p50_ms"],
+        )
+        runs_a, runs_b = runs_a[1:], runs_b[1:]
+        for stat in ["p50_ms", "p99_ms"]:
+            a = [r[stat] for r in runs_a]
+            b = [r[stat] for r in runs_b]
+            results.append({
+                "group": "wire", "workload": f"{name} ({stat[:3]})", "unit": "ms", "peer": postgres.version,
+                "custlake": spread(a), "peer_values": spread(b),
+                "ratios": [x / y for x, y in zip(a, b)], "same_result": True,
+            })
+    return results
+
+
+def run_concurrency(custlake, bench_client, seconds):
+    mix = BENCH / "work" / "concurrency-mix.sql"
+    mix.write_text("\n".join(CONCURRENCY_MIX) + "\n")
+    results = []
+    for clients in CONCURRENCY_CLIENTS:
+        log(f"concurrency: {clients} clients for {seconds} s")
+        r = client(bench_client, "load", custlake.dsn, seconds, clients, mix)
+        r["peak_mib"] = custlake.peak_rss_mib()
+        log(f"concurrency: {clients} clients: {r['statements_per_second']:.2f} statements/s, "
+            f"p99 {r['p99_ms']:.0f} ms, {r['errors']} errors")
+        results.append({"group": "concurrency", "workload": f"{clients} clients", **r})
+    return results
 
 
 def main():
@@ -124,7 +418,9 @@ def main():
     parser.add_argument("--lake", type=Path, help="lake directory (default bench/work/lake-N)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--binary", type=Path, required=True)
-    parser.add_argument("--workloads", nargs="*", default=list(WORKLOADS))
+    parser.add_argument("--client", type=Path, required=True, help="the custlake-bench-client binary")
+    parser.add_argument("--workloads", nargs="*", default=GROUPS, choices=GROUPS)
+    parser.add_argument("--concurrency-seconds", type=int, default=30)
     args = parser.parse_args()
     if args.runs < 5:
         sys.exit("--runs must be at least 5")
@@ -133,46 +429,35 @@ def main():
     ensure_lake(args.binary, lake, args.customers)
     as_of = lake_as_of(lake)
 
-    duck = duckdb.connect()
-    duck.execute((BENCH / "duckdb" / "setup.sql").read_text().replace("{lake}", str(lake)))
-    server = Server(args.binary, lake)
-    results = []
+    results, peaks, peers = [], {}, []
+    custlake = Custlake(args.binary, lake)
+    postgres = None
     try:
-        with psycopg.connect(f"host=127.0.0.1 port={server.port} user=bench dbname=custlake",
-                             autocommit=True) as pg:
-            for name in args.workloads:
-                custlake_sql = WORKLOADS[name]
-                duck_sql = (BENCH / "duckdb" / f"{name}.sql").read_text().replace("{as_of}", as_of)
-                run_a = lambda: pg.execute(custlake_sql).fetchall()
-                run_b = lambda: duck.execute(duck_sql).fetchall()
-                log(f"{name}: warm-up")
-                _, rows_a = timed(run_a)
-                _, rows_b = timed(run_b)
-                same = normalise(rows_a) == normalise(rows_b)
-                if not same:
-                    log(f"{name}: RESULTS DIFFER\n  custlake: {rows_a}\n  duckdb:   {rows_b}")
-                times_a, times_b = [], []
-                for i in range(args.runs):
-                    ta, _ = timed(run_a)
-                    tb, _ = timed(run_b)
-                    times_a.append(ta)
-                    times_b.append(tb)
-                    log(f"{name}: run {i + 1}/{args.runs}: custlake {ta:.3f} s, duckdb {tb:.3f} s")
-                ratios = [a / b for a, b in zip(times_a, times_b)]
-                results.append({
-                    "workload": f"segments.{name}",
-                    "custlake_s": {"median": statistics.median(times_a), "min": min(times_a), "max": max(times_a)},
-                    "duckdb_s": {"median": statistics.median(times_b), "min": min(times_b), "max": max(times_b)},
-                    "ratio_median": statistics.median(ratios),
-                    "ratios": ratios,
-                    "same_result": same,
-                    "rows": len(rows_a),
-                })
-        custlake_peak = server.peak_rss_mib()
+        duck_groups = [g for g in args.workloads if g in DUCKDB_WORKLOADS]
+        if duck_groups:
+            duck = duckdb.connect()
+            duck.execute((BENCH / "duckdb" / "setup.sql").read_text().replace("{lake}", str(lake)))
+            for group in duck_groups:
+                results += run_duckdb_group(group, custlake, duck, as_of, args.runs)
+            peers.append(f"DuckDB {duckdb.__version__}")
+            peaks["DuckDB (in the harness process)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            duck.close()
+        if "wire" in args.workloads:
+            postgres = Postgres(BENCH / "work")
+            postgres.load(lake, ["customers", "orders"])
+            memory = PeakMemory(postgres.postmaster)
+            results += run_wire(custlake, postgres, args.client, args.runs, args.customers)
+            peaks[f"{postgres.version} (postmaster and backends, sampled)"] = memory.stop_mib()
+            peers.append(postgres.version)
+        peaks["custlake server before the concurrency run"] = custlake.peak_rss_mib()
+        if "concurrency" in args.workloads:
+            results += run_concurrency(custlake, args.client, args.concurrency_seconds)
+        peaks["custlake server (VmHWM)"] = custlake.peak_rss_mib()
     finally:
-        server.stop()
-    duck_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report(args, lake, as_of, results, custlake_peak, duck_peak)
+        custlake.stop()
+        if postgres:
+            postgres.stop()
+    report(args, lake, as_of, results, peaks, peers)
 
 
 def machine():
@@ -188,42 +473,136 @@ def machine():
     return f"{platform.system()} {platform.machine()}, {cpus} cores ({model}), {mem_gib:.0f} GiB"
 
 
-def report(args, lake, as_of, results, custlake_peak, duck_peak):
+def fmt(value, unit):
+    if unit == "rows/s":
+        return f"{value / 1e6:.2f}M"
+    if unit == "ms":
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def chart(path, title, rows):
+    """A bar chart of medians with min-max whiskers, custlake beside its peer per workload."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(9, 0.8 + 0.6 * len(rows)))
+    labels = [r["workload"] for r in rows]
+    ys = range(len(rows))
+    for offset, side, colour in [(-0.2, "custlake", "#1f77b4"), (0.2, "peer_values", "#ff7f0e")]:
+        med = [r[side]["median"] for r in rows]
+        lo = [r[side]["median"] - r[side]["min"] for r in rows]
+        hi = [r[side]["max"] - r[side]["median"] for r in rows]
+        ax.barh([y + offset for y in ys], med, height=0.38, xerr=[lo, hi], color=colour,
+                label="custlake" if side == "custlake" else rows[0]["peer"])
+    ax.set_yticks(list(ys), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(rows[0]["unit"] + (" (higher is better)" if rows[0].get("higher_is_better") else " (lower is better)"))
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def concurrency_chart(path, rows):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4))
+    clients = [r["clients"] for r in rows]
+    ax.plot(clients, [r["statements_per_second"] for r in rows], "o-", label="statements/s")
+    ax.set_xlabel("concurrent clients")
+    ax.set_ylabel("statements per second")
+    ax2 = ax.twinx()
+    ax2.plot(clients, [r["p99_ms"] / 1000 for r in rows], "s--", color="#d62728", label="p99 latency (s)")
+    ax2.set_ylabel("p99 latency, s")
+    ax.set_title("custlake under concurrent segment queries")
+    fig.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def chart_name(group, unit, rows):
+    units = {r["unit"] for r in rows}
+    slug = {"s": "time", "ms": "latency", "rows/s": "throughput"}[unit]
+    return f"{group}.png" if len(units) == 1 else f"{group}-{slug}.png"
+
+
+def report(args, lake, as_of, results, peaks, peers):
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"],
                            capture_output=True, text=True).stdout.strip()
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M%SZ")
+    out = BENCH / "results" / stamp
+    out.mkdir(parents=True, exist_ok=True)
     lines = [
-        f"# Segment views: custlake vs DuckDB {duckdb.__version__}",
+        f"# custlake against {', '.join(peers) or 'itself'}",
         "",
         f"- commit {commit}{' (with uncommitted changes)' if dirty else ''}, {stamp}",
         f"- machine: {machine()}",
         f"- lake: {args.customers:,} customers ({lake.name}), as of {as_of}",
-        f"- {args.runs} counted runs per side after one warm-up, alternating custlake / DuckDB",
-        f"- peak memory: custlake server {custlake_peak:.0f} MiB, DuckDB (in the harness process) {duck_peak:.0f} MiB",
+        f"- {args.runs} counted runs per side after one warm-up, alternating custlake / peer",
+        "- peak memory: " + "; ".join(f"{k} {v:.0f} MiB" for k, v in peaks.items()),
         "",
-        "| workload | custlake median (min-max) s | DuckDB median (min-max) s | custlake/DuckDB (median of pairs) | same result |",
-        "|---|---|---|---|---|",
     ]
-    for r in results:
-        a, b = r["custlake_s"], r["duckdb_s"]
-        lines.append(
-            f"| {r['workload']} | {a['median']:.3f} ({a['min']:.3f}-{a['max']:.3f}) "
-            f"| {b['median']:.3f} ({b['min']:.3f}-{b['max']:.3f}) | {r['ratio_median']:.2f} "
-            f"| {'yes' if r['same_result'] else 'NO'} |"
-        )
-    text = "\n".join(lines) + "\n"
-    out = BENCH / "results"
-    out.mkdir(exist_ok=True)
-    (out / f"segments-{stamp}.md").write_text(text)
-    (out / f"segments-{stamp}.json").write_text(json.dumps({
+    compared = [r for r in results if "ratios" in r]
+    for group in GROUPS:
+        rows = [r for r in compared if r["group"] == group]
+        if not rows:
+            continue
+        lines += [f"## {group}", ""]
+        lines += [f"![{group} ({unit})]({chart_name(group, unit, rows)})"
+                  for unit in dict.fromkeys(r["unit"] for r in rows)]
+        lines += [
+            "",
+            "| workload | unit | custlake median (min-max) | peer median (min-max) | custlake/peer (median of pairs) | same result |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in rows:
+            a, b, u = r["custlake"], r["peer_values"], r["unit"]
+            better = " (higher is better)" if r.get("higher_is_better") else ""
+            lines.append(
+                f"| {r['workload']} | {u} | {fmt(a['median'], u)} ({fmt(a['min'], u)}-{fmt(a['max'], u)}) "
+                f"| {fmt(b['median'], u)} ({fmt(b['min'], u)}-{fmt(b['max'], u)}) "
+                f"| {statistics.median(r['ratios']):.2f}{better} | {'yes' if r['same_result'] else 'NO'} |"
+            )
+        lines.append("")
+        # One chart per unit (throughput and latency do not share an axis).
+        for unit in dict.fromkeys(r["unit"] for r in rows):
+            same_unit = [r for r in rows if r["unit"] == unit]
+            chart(out / chart_name(group, unit, rows), f"{group}: custlake vs {rows[0]['peer']}", same_unit)
+    load = [r for r in results if r["group"] == "concurrency"]
+    if load:
+        lines += [
+            "## concurrency", "",
+            "![concurrency](concurrency.png)", "",
+            f"Each client cycles through {len(CONCURRENCY_MIX)} statements (segment summaries, "
+            f"a point lookup, a range aggregate) for {args.concurrency_seconds} s.", "",
+            "| clients | statements/s | p50 ms | p99 ms | errors | server peak MiB |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in load:
+            lines.append(f"| {r['clients']} | {r['statements_per_second']:.2f} | {r['p50_ms']:.0f} "
+                         f"| {r['p99_ms']:.0f} | {r['errors']} | {r['peak_mib']:.0f} |")
+            if r["first_errors"]:
+                lines.append(f"|  | first errors: {'; '.join(r['first_errors'])} | | | | |")
+        lines.append("")
+        concurrency_chart(out / "concurrency.png", load)
+    text = "\n".join(lines)
+    (out / "report.md").write_text(text)
+    (out / "report.json").write_text(json.dumps({
         "commit": commit, "machine": machine(), "customers": args.customers, "as_of": as_of,
-        "custlake_peak_mib": custlake_peak, "duckdb_peak_mib": duck_peak, "results": results,
+        "peaks_mib": peaks, "results": results,
     }, indent=2))
     print(text)
-    if not all(r["same_result"] for r in results):
-        sys.exit("some workloads returned different results on custlake and DuckDB")
+    log(f"written to {out}")
+    failures = [r["workload"] for r in compared if not r["same_result"]]
+    failures += [f"{r['workload']}: {r['errors']} errors" for r in load if r["errors"]]
+    if failures:
+        sys.exit(f"failed: {failures}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@
 //! memory_limit = "4GiB"
 //! refresh_interval_secs = 30
 //! as_of = "2024-06-30"             # default of custlake.as_of (a snapshot's date); else today
+//! max_running_statements = 4       # statements executing at once, the rest wait; default 2 × cores, at least 8
 //!
 //! [[tables]]
 //! name = "orders"
@@ -97,6 +98,7 @@ pub struct RawEngine {
     pub spill_dir: Option<PathBuf>,
     /// The date the lake is as of (YYYY-MM-DD): the default of `custlake.as_of`.
     pub as_of: Option<String>,
+    pub max_running_statements: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -193,6 +195,11 @@ pub struct EngineConfig {
     pub spill_dir: Option<PathBuf>,
     /// The default of `custlake.as_of` for every session (a snapshot's date); `None`: today.
     pub as_of: Option<String>,
+    /// How many statements execute at once; later ones wait their turn (first come, first
+    /// served). Running more than the machine has cores for adds no throughput, and each
+    /// running statement holds memory its operators cannot spill (hash join build sides,
+    /// merge buffers), so without a bound enough concurrent clients exhaust the pool.
+    pub max_running_statements: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -224,8 +231,15 @@ impl Default for EngineConfig {
             batch_size: None,
             spill_dir: None,
             as_of: None,
+            max_running_statements: default_max_running_statements(),
         }
     }
+}
+
+/// Twice the cores, at least 8: every core busy while some statements wait on I/O or on
+/// their client (a result the client reads slowly holds its turn until it is sent).
+fn default_max_running_statements() -> usize {
+    (2 * std::thread::available_parallelism().map_or(2, |n| n.get())).max(8)
 }
 
 impl Config {
@@ -283,9 +297,14 @@ impl RawConfig {
                 "engine.memory_limit = {memory_limit} bytes is too small (at least 16MiB)"
             )));
         }
-        if self.engine.target_partitions == Some(0) || self.engine.batch_size == Some(0) {
+        if self.engine.target_partitions == Some(0)
+            || self.engine.batch_size == Some(0)
+            || self.engine.max_running_statements == Some(0)
+        {
             return Err(ConfigError::Invalid(
-                "engine.target_partitions and engine.batch_size must be at least 1".into(),
+                "engine.target_partitions, engine.batch_size and engine.max_running_statements \
+                 must be at least 1"
+                    .into(),
             ));
         }
         let engine = EngineConfig {
@@ -312,6 +331,10 @@ impl RawConfig {
                     options.as_of
                 }
             },
+            max_running_statements: self
+                .engine
+                .max_running_statements
+                .unwrap_or(defaults.max_running_statements),
         };
 
         let mut seen = HashSet::new();

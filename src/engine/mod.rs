@@ -47,6 +47,8 @@ pub enum EngineError {
     ObjectStore { url: String, reason: String },
     #[error("engine set-up: {0}")]
     Setup(#[from] DataFusionError),
+    #[error("the engine no longer admits statements")]
+    Closed,
 }
 
 /// A built engine: the shared session state every connection starts from, what the lake
@@ -57,6 +59,8 @@ pub struct Engine {
     tables: Arc<Vec<RegisteredTable>>,
     saved_queries: Arc<SavedQueries>,
     pg: PgCompat,
+    /// Admission of statements into execution (`engine.max_running_statements`).
+    running: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -78,6 +82,9 @@ impl Engine {
             pg,
             tables: Arc::new(tables),
             saved_queries: Arc::new(SavedQueries::new(config.saved_queries.clone())),
+            running: Arc::new(tokio::sync::Semaphore::new(
+                config.engine.max_running_statements,
+            )),
         };
         engine.reload_saved_queries().await;
         Ok(engine)
@@ -118,6 +125,16 @@ impl Engine {
     /// memory pool and caches, but its settings (`SET …`) are its own.
     pub fn session(&self) -> SessionContext {
         SessionContext::new_with_state(self.state.clone())
+    }
+
+    /// Waits for a turn to execute a statement (first come, first served) and holds it until
+    /// the returned permit is dropped: at most `engine.max_running_statements` run at once.
+    pub async fn admit(&self) -> Result<tokio::sync::OwnedSemaphorePermit, EngineError> {
+        self.running
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| EngineError::Closed)
     }
 
     /// Bytes the memory pool has handed out to running queries now.

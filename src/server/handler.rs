@@ -32,7 +32,7 @@ use pgwire::messages::data::DataRow;
 use pgwire::messages::response::TransactionStatus;
 use pgwire::messages::startup::ParameterStatus;
 use pgwire::messages::{PgWireBackendMessage, PgWireFrontendMessage};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, OwnedSemaphorePermit};
 use tokio_util::sync::CancellationToken;
 
 use super::cancel::{CancelRegistry, QueryCancel};
@@ -368,7 +368,7 @@ impl Backend {
                         let rows = session.cursors().fetch(&name, count)?;
                         let guard = self.in_flight.enter();
                         let stop = StatementStop::new(session, cancel);
-                        self.rows_response(rows, formats, tag, guard, stop)
+                        self.rows_response(rows, formats, tag, (guard, None), stop)
                     }
                     CursorCommand::Close(Some(name)) => {
                         session.cursors().close(&name)?;
@@ -385,7 +385,7 @@ impl Backend {
                     Some(rows) => {
                         let guard = self.in_flight.enter();
                         let stop = StatementStop::new(session, cancel);
-                        self.rows_response(rows, formats, command.tag(), guard, stop)
+                        self.rows_response(rows, formats, command.tag(), (guard, None), stop)
                     }
                     None => Ok(Response::Execution(Tag::new(command.tag()))),
                 };
@@ -403,11 +403,18 @@ impl Backend {
         };
         let guard = self.in_flight.enter();
         let stop = StatementStop::new(session, cancel);
+        // Waiting for a turn to run counts against statement_timeout and can be cancelled.
+        let turn = tokio::select! {
+            turn = self.engine.admit() => turn.map_err(|e| {
+                SqlError::new(sqlstate::ADMIN_SHUTDOWN, e.to_string())
+            })?,
+            stopped = stop.stopped() => return Err(stopped),
+        };
         let stream = session.execute(plan).await?;
         if !returns_rows {
             return Ok(Response::Execution(Tag::new(tag)));
         }
-        self.rows_response(stream, formats, tag, guard, stop)
+        self.rows_response(stream, formats, tag, (guard, Some(turn)), stop)
     }
 
     /// A response that encodes `stream`'s batches into DataRows as pgwire writes them.
@@ -416,7 +423,7 @@ impl Backend {
         stream: SendableRecordBatchStream,
         formats: &Format,
         tag: &str,
-        guard: InFlightGuard,
+        guard: (InFlightGuard, Option<OwnedSemaphorePermit>),
         stop: StatementStop,
     ) -> Result<Response, SqlError> {
         let schema = stream.schema();
@@ -812,7 +819,9 @@ struct RowStream {
     pending: std::vec::IntoIter<DataRow>,
     terminate: CancellationToken,
     stop: StatementStop,
-    _in_flight: InFlightGuard,
+    /// Held until the rows are sent or the statement ends: the server's count of running
+    /// statements, and the statement's turn to run (none for SHOW's rows).
+    _in_flight: (InFlightGuard, Option<OwnedSemaphorePermit>),
     done: bool,
 }
 
@@ -820,7 +829,7 @@ impl RowStream {
     fn new(
         batches: SendableRecordBatchStream,
         encoder: BatchEncoder,
-        in_flight: InFlightGuard,
+        in_flight: (InFlightGuard, Option<OwnedSemaphorePermit>),
         terminate: CancellationToken,
         stop: StatementStop,
     ) -> Self {

@@ -449,6 +449,50 @@ async fn execute_with_row_limit_suspends_the_portal() {
     );
 }
 
+/// `engine.max_running_statements`: a statement waits for a turn while others run, the wait
+/// counts against statement_timeout, and the turn is given back when a result is done.
+#[tokio::test]
+async fn statements_wait_for_a_turn_to_run() {
+    let mut config = crate::common::lake_config();
+    config.engine.max_running_statements = 1;
+    let server = TestServer::start(&config).await;
+    let mut holder = server.connect().await;
+    let waiter = server.connect().await;
+    // A suspended portal is a statement still running: it holds the only turn.
+    let transaction = holder.transaction().await.unwrap();
+    let statement = transaction
+        .prepare("SELECT value FROM generate_series(1, 1000000000)")
+        .await
+        .unwrap();
+    let portal = transaction.bind(&statement, &[]).await.unwrap();
+    let first = transaction.query_portal(&portal, 3).await.unwrap();
+    assert_eq!(first.len(), 3);
+    waiter.batch_execute("SET statement_timeout = 300").await.unwrap();
+    let started = std::time::Instant::now();
+    let error = waiter
+        .query_one("SELECT count(*) FROM customers", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "57014");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+    // Closing the portal (the client's Close) gives the turn back.
+    drop(portal);
+    transaction.rollback().await.unwrap();
+    waiter.batch_execute("SET statement_timeout = 0").await.unwrap();
+    let count: i64 = waiter
+        .query_one("SELECT count(*) FROM customers", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(count, LAKE_CUSTOMERS as i64);
+    // One after another, every statement gets its turn.
+    for i in 0..3i64 {
+        let value: i64 = holder.query_one("SELECT $1::BIGINT", &[&i]).await.unwrap().get(0);
+        assert_eq!(value, i);
+    }
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn errors_carry_sqlstate_and_the_connection_survives() {
     let server = TestServer::start_on_lake().await;
