@@ -16,9 +16,9 @@ use datafusion::arrow::array::{
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::catalog::CatalogProviderList;
-use datafusion::datasource::TableType;
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::{Result, exec_datafusion_err, exec_err, plan_err};
+use datafusion::datasource::TableType;
 use datafusion::logical_expr::{
     ColumnarValue, DocSection, Documentation, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
     Signature, TypeSignature, Volatility,

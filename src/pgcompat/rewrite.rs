@@ -73,8 +73,8 @@ use datafusion::sql::sqlparser::ast::{
     FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArgumentList, FunctionArguments,
     GroupByExpr, Ident, Join, JoinConstraint, JoinOperator, LambdaFunction,
     LambdaFunctionParameter, LambdaSyntax, ObjectName, ObjectNamePart, OneOrManyWithParens,
-    OrderBy, OrderByExpr, OrderByKind, Query, Select, SelectItem, SelectItemQualifiedWildcardKind, SetExpr,
-    TableAlias, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
+    OrderBy, OrderByExpr, OrderByKind, Query, Select, SelectItem, SelectItemQualifiedWildcardKind,
+    SetExpr, TableAlias, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
 };
 
 use futures::FutureExt;
@@ -308,7 +308,8 @@ impl Rewriter<'_> {
         let factors = |from: &[TableWithJoins]| -> Vec<TableFactor> {
             from.iter()
                 .flat_map(|t| {
-                    std::iter::once(t.relation.clone()).chain(t.joins.iter().map(|j| j.relation.clone()))
+                    std::iter::once(t.relation.clone())
+                        .chain(t.joins.iter().map(|j| j.relation.clone()))
                 })
                 .collect()
         };
@@ -326,11 +327,15 @@ impl Rewriter<'_> {
             .iter()
             .filter_map(|factor| {
                 let qualifier = match factor {
-                    TableFactor::Table { alias: Some(alias), .. }
-                    | TableFactor::Derived { alias: Some(alias), .. } => alias.name.clone(),
-                    TableFactor::Table { name, alias: None, .. } => {
-                        name.0.last()?.as_ident()?.clone()
+                    TableFactor::Table {
+                        alias: Some(alias), ..
                     }
+                    | TableFactor::Derived {
+                        alias: Some(alias), ..
+                    } => alias.name.clone(),
+                    TableFactor::Table {
+                        name, alias: None, ..
+                    } => name.0.last()?.as_ident()?.clone(),
                     _ => return None,
                 };
                 Some((qualifier, self.columns_of(factor)?))
@@ -357,7 +362,11 @@ impl Rewriter<'_> {
     /// distinct combination of them (its "domain", read from the outer FROM items they come
     /// from), grouped by them. `None` where the subquery has another shape, DataFusion
     /// decorrelates it itself, or its outer columns do not come from `outer_from`.
-    fn domain_join(&mut self, query: &Query, outer_from: &[TableWithJoins]) -> Option<(Join, Expr)> {
+    fn domain_join(
+        &mut self,
+        query: &Query,
+        outer_from: &[TableWithJoins],
+    ) -> Option<(Join, Expr)> {
         let select = plain_select(query)?;
         let [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] =
             select.projection.as_slice()
@@ -386,7 +395,11 @@ impl Rewriter<'_> {
             let mut found = false;
             let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
                 found |= is_outer(e);
-                if found { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+                if found {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
             });
             found
         };
@@ -425,15 +438,28 @@ impl Rewriter<'_> {
             let qualifier = folded(&parts[parts.len() - 2]);
             let factor = outer_from
                 .iter()
-                .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
+                .flat_map(|t| {
+                    std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation))
+                })
                 .find(|factor| match factor {
-                    TableFactor::Table { name, alias, args: None, .. } => match alias {
+                    TableFactor::Table {
+                        name,
+                        alias,
+                        args: None,
+                        ..
+                    } => match alias {
                         Some(alias) => folded(&alias.name) == qualifier,
-                        None => name.0.last().and_then(|p| p.as_ident()).is_some_and(|i| folded(i) == qualifier),
+                        None => name
+                            .0
+                            .last()
+                            .and_then(|p| p.as_ident())
+                            .is_some_and(|i| folded(i) == qualifier),
                     },
-                    TableFactor::Derived { lateral: false, alias: Some(alias), .. } => {
-                        folded(&alias.name) == qualifier
-                    }
+                    TableFactor::Derived {
+                        lateral: false,
+                        alias: Some(alias),
+                        ..
+                    } => folded(&alias.name) == qualifier,
                     _ => false,
                 })?
                 .to_string();
@@ -502,7 +528,10 @@ impl Rewriter<'_> {
         inner_select.projection = domain_keys
             .iter()
             .zip(&keys)
-            .map(|(expr, key)| SelectItem::ExprWithAlias { expr: expr.clone(), alias: key.clone() })
+            .map(|(expr, key)| SelectItem::ExprWithAlias {
+                expr: expr.clone(),
+                alias: key.clone(),
+            })
             .chain(std::iter::once(SelectItem::ExprWithAlias {
                 expr: value,
                 alias: Ident::new("value"),
@@ -513,10 +542,15 @@ impl Rewriter<'_> {
             outer_refs
                 .into_iter()
                 .zip(&keys)
-                .map(|(reference, key)| Expr::IsNotDistinctFrom(
-                    Box::new(Expr::CompoundIdentifier(vec![relation.clone(), key.clone()])),
-                    Box::new(reference),
-                ))
+                .map(|(reference, key)| {
+                    Expr::IsNotDistinctFrom(
+                        Box::new(Expr::CompoundIdentifier(vec![
+                            relation.clone(),
+                            key.clone(),
+                        ])),
+                        Box::new(reference),
+                    )
+                })
                 .collect(),
         )?;
         let join = Join {
@@ -527,7 +561,10 @@ impl Rewriter<'_> {
         let value = Expr::CompoundIdentifier(vec![relation, Ident::new("value")]);
         // No row of the subquery matched: COUNT is 0 there, every other aggregate NULL.
         let value = if counts {
-            call("coalesce", vec![value, Expr::value(Value::Number("0".into(), false))])
+            call(
+                "coalesce",
+                vec![value, Expr::value(Value::Number("0".into(), false))],
+            )
         } else {
             value
         };
@@ -810,7 +847,10 @@ fn order_by_subqueries_as_columns(query: &mut Query) {
     else {
         return;
     };
-    if !items.iter().any(|item| holds_subquery_expression(&item.expr)) {
+    if !items
+        .iter()
+        .any(|item| holds_subquery_expression(&item.expr))
+    {
         return;
     }
     let SetExpr::Select(select) = query.body.as_ref() else {
@@ -829,9 +869,7 @@ fn order_by_subqueries_as_columns(query: &mut Query) {
             _ => None,
         })
         .collect();
-    let Some(mut template) = parse_query(
-        "SELECT * FROM (SELECT 1) AS __custlake_ordered",
-    ) else {
+    let Some(mut template) = parse_query("SELECT * FROM (SELECT 1) AS __custlake_ordered") else {
         return;
     };
     let mut inner = Query {
@@ -873,7 +911,10 @@ fn order_by_subqueries_as_columns(query: &mut Query) {
     };
     if let Some(SelectItem::Wildcard(options)) = outer.projection.first_mut() {
         options.opt_exclude = Some(ExcludeSelectItem::Multiple(
-            hidden.into_iter().map(|name| ObjectName::from(vec![name])).collect(),
+            hidden
+                .into_iter()
+                .map(|name| ObjectName::from(vec![name]))
+                .collect(),
         ));
     }
     if let Some(first) = outer.from.first_mut() {
@@ -903,10 +944,12 @@ fn case(branches: Vec<(Expr, Expr)>, else_result: Option<Expr>) -> Expr {
         operand: None,
         conditions: branches
             .into_iter()
-            .map(|(condition, result)| datafusion::sql::sqlparser::ast::CaseWhen {
-                condition,
-                result,
-            })
+            .map(
+                |(condition, result)| datafusion::sql::sqlparser::ast::CaseWhen {
+                    condition,
+                    result,
+                },
+            )
             .collect(),
         else_result: else_result.map(Box::new),
     }
@@ -1177,7 +1220,10 @@ fn uncorrelate(query: &mut Query, relation: &Ident, value_column: &Ident) -> Opt
 /// `generate_series(a, b) AS s` or `unnest(x) AS s`, a FROM item on its own whose arguments
 /// `read_outer`, as a select-list item giving the same rows: `unnest(generate_series(a, b)) AS
 /// s`.
-fn series_of_outer_row(item: &TableWithJoins, reads_outer: &dyn Fn(&Expr) -> bool) -> Option<String> {
+fn series_of_outer_row(
+    item: &TableWithJoins,
+    reads_outer: &dyn Fn(&Expr) -> bool,
+) -> Option<String> {
     let TableFactor::Table {
         name,
         args: Some(args),
@@ -1260,7 +1306,11 @@ fn holds_subquery_expression<V: datafusion::sql::sqlparser::ast::Visit>(node: &V
             e,
             Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. }
         );
-        if found { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        if found {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     });
     found
 }
@@ -1486,7 +1536,8 @@ impl VisitorMut for Rewriter<'_> {
                         negated,
                     } = expr
                         && !reads_outer_columns(subquery)
-                        && let Some(answer) = in_subquery_as_array((**x).clone(), subquery, *negated)
+                        && let Some(answer) =
+                            in_subquery_as_array((**x).clone(), subquery, *negated)
                     {
                         *expr = answer;
                         return ControlFlow::Continue(());

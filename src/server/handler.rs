@@ -12,8 +12,8 @@ use datafusion::common::ParamValues;
 use datafusion::execution::SendableRecordBatchStream;
 use futures::{Sink, SinkExt, Stream, StreamExt};
 use pgwire::api::auth::{
-    DefaultServerParameterProvider, ServerParameterProvider, StartupHandler, finish_authentication, protocol_negotiation,
-    save_startup_parameters_to_metadata,
+    DefaultServerParameterProvider, ServerParameterProvider, StartupHandler, finish_authentication,
+    protocol_negotiation, save_startup_parameters_to_metadata,
 };
 use pgwire::api::portal::{Format, Portal};
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};

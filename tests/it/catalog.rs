@@ -713,7 +713,10 @@ async fn bi_clients_catalog_queries_replay() {
     let picker = column(&results["grafana.sql#3"], 0);
     assert_eq!(picker[..6], lake_tables, "{picker:?}");
     assert!(picker.len() > 6, "{picker:?}");
-    assert!(picker[6..].iter().all(|t| t.starts_with("segments.")), "{picker:?}");
+    assert!(
+        picker[6..].iter().all(|t| t.starts_with("segments.")),
+        "{picker:?}"
+    );
     assert!(picker[6..].is_sorted(), "{picker:?}");
     // Grafana's column picker for customers: names and PostgreSQL type names.
     let picked = &results["grafana.sql#6"];

@@ -50,7 +50,9 @@ impl sqllogictest::AsyncDB for Connection {
         let mut rows = Vec::new();
         for message in messages {
             match message {
-                SimpleQueryMessage::RowDescription(description) => columns = Some(description.len()),
+                SimpleQueryMessage::RowDescription(description) => {
+                    columns = Some(description.len())
+                }
                 SimpleQueryMessage::Row(row) => rows.push(
                     (0..row.len())
                         .map(|i| match row.get(i) {

@@ -467,7 +467,10 @@ async fn statements_wait_for_a_turn_to_run() {
     let portal = transaction.bind(&statement, &[]).await.unwrap();
     let first = transaction.query_portal(&portal, 3).await.unwrap();
     assert_eq!(first.len(), 3);
-    waiter.batch_execute("SET statement_timeout = 300").await.unwrap();
+    waiter
+        .batch_execute("SET statement_timeout = 300")
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
     let error = waiter
         .query_one("SELECT count(*) FROM customers", &[])
@@ -478,7 +481,10 @@ async fn statements_wait_for_a_turn_to_run() {
     // Closing the portal (the client's Close) gives the turn back.
     drop(portal);
     transaction.rollback().await.unwrap();
-    waiter.batch_execute("SET statement_timeout = 0").await.unwrap();
+    waiter
+        .batch_execute("SET statement_timeout = 0")
+        .await
+        .unwrap();
     let count: i64 = waiter
         .query_one("SELECT count(*) FROM customers", &[])
         .await
@@ -487,7 +493,11 @@ async fn statements_wait_for_a_turn_to_run() {
     assert_eq!(count, LAKE_CUSTOMERS as i64);
     // One after another, every statement gets its turn.
     for i in 0..3i64 {
-        let value: i64 = holder.query_one("SELECT $1::BIGINT", &[&i]).await.unwrap().get(0);
+        let value: i64 = holder
+            .query_one("SELECT $1::BIGINT", &[&i])
+            .await
+            .unwrap()
+            .get(0);
         assert_eq!(value, i);
     }
     server.stop().await;
