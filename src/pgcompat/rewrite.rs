@@ -367,6 +367,9 @@ impl Rewriter<'_> {
         query: &Query,
         outer_from: &[TableWithJoins],
     ) -> Option<(Join, Expr)> {
+        let mut query = query.clone();
+        self.qualify_outer_columns(&mut query, outer_from);
+        let query = &query;
         let select = plain_select(query)?;
         let [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] =
             select.projection.as_slice()
@@ -376,9 +379,6 @@ impl Rewriter<'_> {
         if !self.is_aggregate(value) || holds_subquery_expression(query) {
             return None;
         }
-        let mut query = query.clone();
-        self.qualify_outer_columns(&mut query, outer_from);
-        let query = &query;
         let own = own_qualifiers(query);
         let is_outer = |e: &Expr| matches!(e, Expr::CompoundIdentifier(parts) if parts.len() >= 2 && !own.contains(&folded(&parts[parts.len() - 2])));
         let mut outer_refs: Vec<Expr> = Vec::new();
@@ -407,14 +407,6 @@ impl Rewriter<'_> {
         if let Some(selection) = &select.selection {
             conjuncts(selection.clone(), &mut conditions);
         }
-        let SetExpr::Select(select) = query.body.as_ref() else {
-            return None;
-        };
-        let [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] =
-            select.projection.as_slice()
-        else {
-            return None;
-        };
         let functions_read_outer = select.from.iter().any(|item| {
             matches!(&item.relation, TableFactor::Table { args: Some(args), .. }
                 if args.args.iter().any(|a| matches!(a, FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) if reads_outer(e))))

@@ -42,6 +42,18 @@ struct TransactionState {
     before_local_settings: Option<ConfigOptions>,
 }
 
+/// Read under the state's lock rather than from a copy of the state: this runs after every
+/// statement.
+fn reported_settings_of(ctx: &SessionContext) -> Vec<(&'static str, String)> {
+    ctx.state_ref()
+        .read()
+        .config_options()
+        .extensions
+        .get::<PgSettings>()
+        .map(PgSettings::reported)
+        .unwrap_or_default()
+}
+
 /// Transaction control is accepted and tracked for the protocol's sake; custlake is read-only,
 /// so there is nothing to commit or roll back. What a transaction does own here is its
 /// cursors (closed at its end unless `WITH HOLD`) and its `SET LOCAL` settings.
@@ -154,27 +166,20 @@ impl Session {
                 }
             }
         }
-        let mut session = Session {
+        let reported = Mutex::new(reported_settings_of(&ctx));
+        Session {
             ctx,
             defaults,
             transaction: Mutex::new(TransactionState::default()),
             cursors: Cursors::default(),
             cursor_portals: Mutex::default(),
-            reported: Mutex::default(),
-        };
-        session.reported = Mutex::new(session.reported_settings());
-        session
+            reported,
+        }
     }
 
     /// The session's values of the settings reported to the client (ParameterStatus).
     pub fn reported_settings(&self) -> Vec<(&'static str, String)> {
-        self.ctx
-            .state()
-            .config_options()
-            .extensions
-            .get::<PgSettings>()
-            .map(PgSettings::reported)
-            .unwrap_or_default()
+        reported_settings_of(&self.ctx)
     }
 
     /// The reported settings whose value changed since the client was last told (by `SET`,
