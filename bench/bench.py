@@ -295,17 +295,17 @@ def spread(values):
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def alternate(name, run_a, run_b, runs, measure=lambda r: r["seconds"]):
-    """Warm-up of each side, then `runs` counted pairs A B. run_* return dicts holding at
-    least what `measure` reads; returns both sides' measures and the per-pair ratios."""
+def alternate(name, run_a, run_b, runs, shown="seconds"):
+    """Warm-up of each side, then `runs` counted pairs A B. run_* return dicts (the progress
+    line shows their `shown` value); returns both warm-up results and both sides' counted
+    results."""
     log(f"{name}: warm-up")
     first_a, first_b = run_a(), run_b()
     a, b = [], []
     for i in range(runs):
-        ra, rb = run_a(), run_b()
-        a.append(measure(ra))
-        b.append(measure(rb))
-        log(f"{name}: run {i + 1}/{runs}: custlake {a[-1]:.4g}, peer {b[-1]:.4g}")
+        a.append(run_a())
+        b.append(run_b())
+        log(f"{name}: run {i + 1}/{runs}: custlake {a[-1][shown]:.4g}, peer {b[-1][shown]:.4g}")
     return first_a, first_b, a, b
 
 
@@ -336,6 +336,7 @@ def run_duckdb_group(group, custlake, duck, as_of, runs):
                 lambda: timed_rows(lambda: duck.execute(duck_sql).fetchall()),
                 runs,
             )
+            a, b = [r["seconds"] for r in a], [r["seconds"] for r in b]
             same = normalise(first_a["rows"]) == normalise(first_b["rows"])
             if not same:
                 log(f"{name}: RESULTS DIFFER\n  custlake: {first_a['rows']}\n  duckdb:   {first_b['rows']}")
@@ -364,8 +365,9 @@ def run_wire(custlake, postgres, bench_client, runs, customers):
                 name,
                 lambda: client(bench_client, "stream", custlake.dsn, sql, fmt),
                 lambda: client(bench_client, "stream", postgres.dsn, sql, fmt),
-                runs, measure=lambda r: r["rows_per_second"],
+                runs, shown="rows_per_second",
             )
+            a, b = [r["rows_per_second"] for r in a], [r["rows_per_second"] for r in b]
             results.append({
                 "group": "wire", "workload": name, "unit": "rows/s", "peer": postgres.version,
                 "custlake": spread(a), "peer_values": spread(b),
@@ -379,14 +381,12 @@ def run_wire(custlake, postgres, bench_client, runs, customers):
     ]
     for name, sql, count, max_id in lookups:
         extra = [max_id] if max_id else []
-        runs_a, runs_b = [], []
-        first_a, first_b, _, _ = alternate(
+        _, _, runs_a, runs_b = alternate(
             name,
-            lambda: runs_a.append(client(bench_client, "latency", custlake.dsn, sql, count, *extra)) or runs_a[-1],
-            lambda: runs_b.append(client(bench_client, "latency", postgres.dsn, sql, count, *extra)) or runs_b[-1],
-            runs, measure=lambda r: r["p50_ms"],
+            lambda: client(bench_client, "latency", custlake.dsn, sql, count, *extra),
+            lambda: client(bench_client, "latency", postgres.dsn, sql, count, *extra),
+            runs, shown="p50_ms",
         )
-        runs_a, runs_b = runs_a[1:], runs_b[1:]
         for stat in ["p50_ms", "p99_ms"]:
             a = [r[stat] for r in runs_a]
             b = [r[stat] for r in runs_b]
