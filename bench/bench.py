@@ -13,6 +13,11 @@ Workload groups (--workloads; all by default):
   round-trip latency of `SELECT 1` and of a point lookup by customer_id (p50, p99).
 - concurrency: 8, 32 and 64 clients running a mix of segment queries for a fixed time:
   throughput, p99 latency, errors, peak memory.
+- scale: the per-customer aggregate and the segment views at 1x, 4x and 16x the customers
+  (--scales) against DuckDB, each scale on its own lake: how time grows with the data. Then
+  queries whose working set exceeds the memory pool (a server with --spill-pool-mib, DuckDB
+  with the same memory_limit) must complete by spilling; custlake's spill metrics are read
+  from EXPLAIN ANALYZE.
 
 Every comparison runs its two sides alternately (A B A B ...): one warm-up of each, then --runs
 counted runs. Reported: median, min and max per side, the ratio custlake/peer per pair and its
@@ -77,7 +82,30 @@ DUCKDB_WORKLOADS = {
         ),
     },
 }
-GROUPS = ["aggregates", "segments", "wire", "concurrency"]
+GROUPS = ["aggregates", "segments", "wire", "concurrency", "scale"]
+# The workloads repeated at each scale (names from DUCKDB_WORKLOADS).
+SCALE_WORKLOADS = [
+    "orders per customer (sum/count/max)",
+    "segments.rfm",
+    "segments.lifecycle",
+    "segments.value_activity",
+]
+# Queries whose working set exceeds a small memory pool: both sides must spill to finish.
+SPILL_WORKLOADS = {
+    # A full sort of every order (no LIMIT, so no top-k): the rank of each order by amount.
+    "every order ranked by amount (sort)": (
+        "SELECT count(*) AS orders, max(position) AS last, sum(amount) AS amount, "
+        "sum(CASE WHEN position <= 1000 THEN amount END) AS top_1000 FROM ("
+        "SELECT amount, row_number() OVER (ORDER BY amount DESC, order_id) AS position "
+        "FROM orders) AS ranked",
+    ),
+    # One group per order: as many groups as orders, so the hash table outgrows the pool.
+    "order lines per order (aggregation, one group per order)": (
+        "SELECT count(*) AS orders, sum(lines) AS lines, max(lines) AS most_lines, "
+        "sum(quantity) AS quantity FROM (SELECT order_id, count(*) AS lines, "
+        "sum(quantity) AS quantity FROM order_items GROUP BY order_id) AS per_order",
+    ),
+}
 CONCURRENCY_CLIENTS = [8, 32, 64]
 # The statements the concurrent clients cycle through: segment summaries and point lookups.
 CONCURRENCY_MIX = [
@@ -166,10 +194,11 @@ class Custlake:
 
     name = "custlake"
 
-    def __init__(self, binary, lake):
+    def __init__(self, binary, lake, config=None):
         self.port = free_port()
+        source = ["--config", str(config)] if config else ["--data", str(lake)]
         self.process = subprocess.Popen(
-            [str(binary), "serve", "--data", str(lake), "--queries", str(ROOT / "queries"),
+            [str(binary), "serve", *source, "--queries", str(ROOT / "queries"),
              "--listen", f"127.0.0.1:{self.port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "RUST_LOG": "warn"},
@@ -322,14 +351,36 @@ def client(binary, *args):
     return json.loads(out.stdout)
 
 
-def run_duckdb_group(group, custlake, duck, as_of, runs):
-    """custlake (over the wire) against DuckDB (in-process) on the same Parquet files."""
+def duckdb_connect(lake, memory_limit_mib=None):
+    """DuckDB in this process, with the lake's tables as views over the same Parquet files."""
+    duck = duckdb.connect()
+    if memory_limit_mib:
+        duck.execute(f"SET memory_limit = '{memory_limit_mib}MiB'")
+        duck.execute(f"SET temp_directory = '{BENCH / 'work' / 'duckdb-spill'}'")
+    duck.execute((BENCH / "duckdb" / "setup.sql").read_text().replace("{lake}", str(lake)))
+    return duck
+
+
+def duckdb_workload(name):
+    """(custlake SQL, DuckDB SQL template) of a workload of DUCKDB_WORKLOADS, by name."""
+    for workloads in DUCKDB_WORKLOADS.values():
+        if name in workloads:
+            return workloads[name]
+    raise KeyError(name)
+
+
+def run_duckdb_group(group, custlake, duck, as_of, runs, workloads=None, label=None, extra=None):
+    """custlake (over the wire) against DuckDB (in-process) on the same Parquet files.
+    workloads: {name: (custlake SQL, DuckDB SQL)}, by default the group's; label(name) names a
+    result; extra is merged into every result."""
     results = []
+    workloads = DUCKDB_WORKLOADS[group] if workloads is None else workloads
     with psycopg.connect(custlake.dsn, autocommit=True) as pg:
-        for name, (custlake_sql, duck_sql) in DUCKDB_WORKLOADS[group].items():
+        for name, (custlake_sql, duck_sql) in workloads.items():
             if duck_sql.startswith("@"):
                 duck_sql = (BENCH / "duckdb" / duck_sql[1:]).read_text()
             duck_sql = duck_sql.replace("{as_of}", as_of)
+            series, name = name, label(name) if label else name
             first_a, first_b, a, b = alternate(
                 name,
                 lambda: timed_rows(lambda: pg.execute(custlake_sql).fetchall()),
@@ -341,11 +392,85 @@ def run_duckdb_group(group, custlake, duck, as_of, runs):
             if not same:
                 log(f"{name}: RESULTS DIFFER\n  custlake: {first_a['rows']}\n  duckdb:   {first_b['rows']}")
             results.append({
-                "group": group, "workload": name, "unit": "s", "peer": f"DuckDB {duckdb.__version__}",
+                "group": group, "workload": name, "series": series, "unit": "s",
+                "peer": f"DuckDB {duckdb.__version__}",
                 "custlake": spread(a), "peer_values": spread(b),
-                "ratios": [x / y for x, y in zip(a, b)], "same_result": same,
+                "ratios": [x / y for x, y in zip(a, b)], "same_result": same, **(extra or {}),
             })
     return results
+
+
+def run_scale(args, binary, base_lake, peaks):
+    """The scale series, then the spill queries on the base lake under a small pool."""
+    results = []
+    for factor in args.scales:
+        customers = args.customers * factor
+        lake = base_lake if factor == 1 else BENCH / "work" / f"lake-{customers}"
+        ensure_lake(binary, lake, customers)
+        as_of = lake_as_of(lake)
+        log(f"scale {factor}x: {customers:,} customers")
+        server = Custlake(binary, lake)
+        duck = duckdb_connect(lake)
+        try:
+            workloads = {name: duckdb_workload(name) for name in SCALE_WORKLOADS}
+            results += run_duckdb_group(
+                "scale", server, duck, as_of, args.runs, workloads,
+                label=lambda name, f=factor: f"{name}, {f}x",
+                extra={"scale": factor, "customers": customers},
+            )
+            peaks[f"custlake server at {factor}x"] = server.peak_rss_mib()
+        finally:
+            server.stop()
+            duck.close()
+    # Time at each scale relative to the first scale, per workload and side.
+    for r in results:
+        base = next(x for x in results if x["series"] == r["series"] and x["scale"] == args.scales[0])
+        r["growth"] = {side: r[side]["median"] / base[side]["median"] for side in ["custlake", "peer_values"]}
+    results += run_spill(args, binary, base_lake, peaks)
+    return results
+
+
+def run_spill(args, binary, lake, peaks):
+    """Queries whose working set exceeds a --spill-pool-mib pool, on both sides."""
+    pool = args.spill_pool_mib
+    config = lake / "custlake-spill.toml"
+    text = (lake / "custlake.toml").read_text()
+    config.write_text(text.replace("[engine]\n", f'[engine]\nmemory_limit = "{pool}MiB"\n', 1))
+    as_of = lake_as_of(lake)
+    server = Custlake(binary, lake, config=config)
+    duck = duckdb_connect(lake, memory_limit_mib=pool)
+    try:
+        workloads = {name: (sql, sql) for name, (sql,) in SPILL_WORKLOADS.items()}
+        results = run_duckdb_group(
+            "spill", server, duck, as_of, args.runs, workloads,
+            extra={"pool_mib": pool},
+        )
+        # What custlake spilled, from the operators' metrics.
+        with psycopg.connect(server.dsn, autocommit=True) as pg:
+            for r, (sql,) in zip(results, SPILL_WORKLOADS.values()):
+                plan = "\n".join(row[-1] for row in pg.execute(f"EXPLAIN ANALYZE {sql}").fetchall())
+                r["spill"] = spill_metrics(plan)
+                log(f"{r['workload']}: custlake spilled {r['spill']}")
+        peaks[f"custlake server with a {pool} MiB pool"] = server.peak_rss_mib()
+    finally:
+        server.stop()
+        duck.close()
+        config.unlink()
+        shutil.rmtree(BENCH / "work" / "duckdb-spill", ignore_errors=True)
+    return results
+
+
+def spill_metrics(plan):
+    """Sums of spill_count, spilled_rows and spilled_bytes over a plan's operators (EXPLAIN
+    ANALYZE prints them rounded: `10.33 M` rows, `151.2 MB` with 1024-based units)."""
+    counts = {"": 1, "K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
+    sizes = {"B": 1, "KB": 1 << 10, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40}
+    number = r"([\d.]+)(?: ([A-Z]+))?"
+    return {
+        "spill_count": sum(int(n) for n in re.findall(r"spill_count=(\d+)", plan)),
+        "spilled_rows": sum(float(v) * counts[u] for v, u in re.findall(rf"spilled_rows={number}", plan)),
+        "spilled_mib": sum(float(v) * sizes[u or "B"] for v, u in re.findall(rf"spilled_bytes={number}", plan)) / (1 << 20),
+    }
 
 
 def run_wire(custlake, postgres, bench_client, runs, customers):
@@ -421,6 +546,10 @@ def main():
     parser.add_argument("--client", type=Path, required=True, help="the custlake-bench-client binary")
     parser.add_argument("--workloads", nargs="*", default=GROUPS, choices=GROUPS)
     parser.add_argument("--concurrency-seconds", type=int, default=30)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 4, 16],
+                        help="multiples of --customers for the scale group (the first is the base)")
+    parser.add_argument("--spill-pool-mib", type=int, default=256,
+                        help="memory pool of both sides for the spill queries (scale group)")
     args = parser.parse_args()
     if args.runs < 5:
         sys.exit("--runs must be at least 5")
@@ -435,8 +564,7 @@ def main():
     try:
         duck_groups = [g for g in args.workloads if g in DUCKDB_WORKLOADS]
         if duck_groups:
-            duck = duckdb.connect()
-            duck.execute((BENCH / "duckdb" / "setup.sql").read_text().replace("{lake}", str(lake)))
+            duck = duckdb_connect(lake)
             for group in duck_groups:
                 results += run_duckdb_group(group, custlake, duck, as_of, args.runs)
             peers.append(f"DuckDB {duckdb.__version__}")
@@ -457,6 +585,10 @@ def main():
         custlake.stop()
         if postgres:
             postgres.stop()
+    if "scale" in args.workloads:
+        results += run_scale(args, args.binary, lake, peaks)
+        if f"DuckDB {duckdb.__version__}" not in peers:
+            peers.append(f"DuckDB {duckdb.__version__}")
     report(args, lake, as_of, results, peaks, peers)
 
 
@@ -524,6 +656,79 @@ def concurrency_chart(path, rows):
     plt.close(fig)
 
 
+def scale_chart(path, rows):
+    """Median time against customers (log-log), custlake and DuckDB per workload."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 5))
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for colour, series in zip(colours, dict.fromkeys(r["series"] for r in rows)):
+        points = [r for r in rows if r["series"] == series]
+        xs = [r["customers"] for r in points]
+        ax.plot(xs, [r["custlake"]["median"] for r in points], "o-", color=colour,
+                label=f"{series} (custlake)")
+        ax.plot(xs, [r["peer_values"]["median"] for r in points], "s--", color=colour,
+                label=f"{series} ({points[0]['peer']})")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("customers")
+    ax.set_ylabel("median seconds (lower is better)")
+    ax.set_title("scale: time against data size")
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def scale_section(out, scale, spill):
+    """The scale series (growth against the first scale) and the spill queries."""
+    lines = []
+    if scale:
+        lines += [
+            "## scale", "",
+            "![scale](scale.png)", "",
+            "Growth: median time at this scale over the median at the first scale (linear "
+            "growth is the scale factor).", "",
+            "| workload | customers | custlake median (min-max) | DuckDB median (min-max) "
+            "| custlake/DuckDB | custlake growth | DuckDB growth | same result |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for r in sorted(scale, key=lambda r: (r["series"], r["scale"])):
+            a, b = r["custlake"], r["peer_values"]
+            lines.append(
+                f"| {r['workload']} | {r['customers']:,} | {fmt(a['median'], 's')} "
+                f"({fmt(a['min'], 's')}-{fmt(a['max'], 's')}) | {fmt(b['median'], 's')} "
+                f"({fmt(b['min'], 's')}-{fmt(b['max'], 's')}) | {statistics.median(r['ratios']):.2f} "
+                f"| {r['growth']['custlake']:.2f} | {r['growth']['peer_values']:.2f} "
+                f"| {'yes' if r['same_result'] else 'NO'} |")
+        lines.append("")
+        scale_chart(out / "scale.png", scale)
+    if spill:
+        pool = spill[0]["pool_mib"]
+        lines += [
+            "## spill", "",
+            "![spill](spill.png)", "",
+            f"On the first scale's lake, with a {pool} MiB memory pool on both sides (custlake "
+            f"`engine.memory_limit`, DuckDB `memory_limit`). Spilled: custlake's operator "
+            "metrics (EXPLAIN ANALYZE) of one more run.", "",
+            "| workload | custlake median (min-max) | DuckDB median (min-max) | custlake/DuckDB "
+            "| custlake spilled | same result |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in spill:
+            a, b, m = r["custlake"], r["peer_values"], r["spill"]
+            lines.append(
+                f"| {r['workload']} | {fmt(a['median'], 's')} ({fmt(a['min'], 's')}-"
+                f"{fmt(a['max'], 's')}) | {fmt(b['median'], 's')} ({fmt(b['min'], 's')}-"
+                f"{fmt(b['max'], 's')}) | {statistics.median(r['ratios']):.2f} "
+                f"| {m['spill_count']} spills, {m['spilled_rows'] / 1e6:.2f}M rows, {m['spilled_mib']:.0f} MiB "
+                f"| {'yes' if r['same_result'] else 'NO'} |")
+        lines.append("")
+        chart(out / "spill.png", f"spill: custlake vs {spill[0]['peer']}, {pool} MiB pool", spill)
+    return lines
+
+
 def chart_name(group, unit, rows):
     units = {r["unit"] for r in rows}
     slug = {"s": "time", "ms": "latency", "rows/s": "throughput"}[unit]
@@ -550,6 +755,10 @@ def report(args, lake, as_of, results, peaks, peers):
     ]
     compared = [r for r in results if "ratios" in r]
     for group in GROUPS:
+        if group == "scale":
+            lines += scale_section(out, [r for r in results if r["group"] == "scale"],
+                                   [r for r in results if r["group"] == "spill"])
+            continue
         rows = [r for r in compared if r["group"] == group]
         if not rows:
             continue
@@ -601,6 +810,8 @@ def report(args, lake, as_of, results, peaks, peers):
     log(f"written to {out}")
     failures = [r["workload"] for r in compared if not r["same_result"]]
     failures += [f"{r['workload']}: {r['errors']} errors" for r in load if r["errors"]]
+    failures += [f"{r['workload']}: did not spill" for r in results
+                 if r["group"] == "spill" and r["spill"]["spill_count"] == 0]
     if failures:
         sys.exit(f"failed: {failures}")
 

@@ -190,7 +190,11 @@ pub struct EngineConfig {
     pub memory_limit: u64,
     /// How long a table's file listing is trusted before the location is listed again.
     pub refresh_interval: Duration,
-    pub target_partitions: Option<usize>,
+    /// Partitions each query's plan is split into: twice the cores by default. On 2 cores, the
+    /// per-customer aggregates and segment views ran 8–20 % faster with 4 partitions than with
+    /// 2 (DataFusion's default, one per core): smaller hash tables per partition, and a core
+    /// never idles while one partition's input is being read (bench/README.md).
+    pub target_partitions: usize,
     pub batch_size: Option<usize>,
     pub spill_dir: Option<PathBuf>,
     /// The default of `custlake.as_of` for every session (a snapshot's date); `None`: today.
@@ -227,7 +231,7 @@ impl Default for EngineConfig {
         EngineConfig {
             memory_limit: 4 << 30,
             refresh_interval: Duration::from_secs(30),
-            target_partitions: None,
+            target_partitions: 2 * cores(),
             batch_size: None,
             spill_dir: None,
             as_of: None,
@@ -239,7 +243,11 @@ impl Default for EngineConfig {
 /// Twice the cores, at least 8: every core busy while some statements wait on I/O or on
 /// their client (a result the client reads slowly holds its turn until it is sent).
 fn default_max_running_statements() -> usize {
-    (2 * std::thread::available_parallelism().map_or(2, |n| n.get())).max(8)
+    (2 * cores()).max(8)
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
 }
 
 impl Config {
@@ -314,7 +322,10 @@ impl RawConfig {
                 .refresh_interval_secs
                 .map(Duration::from_secs)
                 .unwrap_or(defaults.refresh_interval),
-            target_partitions: self.engine.target_partitions,
+            target_partitions: self
+                .engine
+                .target_partitions
+                .unwrap_or(defaults.target_partitions),
             batch_size: self.engine.batch_size,
             spill_dir: self.engine.spill_dir.map(|p| absolute(base_dir, &p)),
             as_of: match self.engine.as_of {

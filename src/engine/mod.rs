@@ -191,9 +191,7 @@ async fn build_state_with_tables(
         .set_str("datafusion.sql_parser.dialect", "PostgreSQL")
         // Without a session time zone DataFusion plans TIMESTAMPTZ as a zone-less timestamp.
         .set_str("datafusion.execution.time_zone", "+00:00");
-    if let Some(n) = engine.target_partitions {
-        session_config = session_config.with_target_partitions(n);
-    }
+    session_config = session_config.with_target_partitions(engine.target_partitions);
     if let Some(n) = engine.batch_size {
         session_config = session_config.with_batch_size(n);
     }
