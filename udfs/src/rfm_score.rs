@@ -169,30 +169,94 @@ impl PartitionEvaluator for RfmScoreEvaluator {
 }
 
 /// NTILE(5) over the non-NULL, non-NaN values ranked by value and then by position.
+///
+/// Only the four values at the cuts between groups are needed, not a full ranking: they are
+/// found by selection (linear time, where sorting millions of rows by an indirect key cost
+/// seconds), then one pass in row order places each row, which also settles ties at a cut in
+/// row order.
 fn quintile_scores(values: &Float64Array, lower_is_better: bool) -> Int32Array {
-    let mut ranked: Vec<u32> = (0..values.len() as u32)
-        .filter(|&row| values.is_valid(row as usize) && !values.value(row as usize).is_nan())
-        .collect();
     let raw = values.values();
-    // A stable sort keeps equal values in row (window ORDER BY) order: the tie rule.
-    if lower_is_better {
-        ranked.sort_by(|&a, &b| raw[b as usize].total_cmp(&raw[a as usize]));
-    } else {
-        ranked.sort_by(|&a, &b| raw[a as usize].total_cmp(&raw[b as usize]));
-    }
-    let mut scores: Vec<Option<i32>> = vec![None; values.len()];
-    let n = ranked.len();
+    let key = |row: usize| -> Option<u64> {
+        if values.is_null(row) || raw[row].is_nan() {
+            return None;
+        }
+        let key = order_key(raw[row]);
+        Some(if lower_is_better { !key } else { key })
+    };
+    let mut keys: Vec<u64> = (0..values.len()).filter_map(key).collect();
+    let n = keys.len();
     let base = n / GROUPS;
     let larger = n % GROUPS; // the first `larger` groups have base + 1 rows
-    let mut position = 0;
-    for group in 0..GROUPS {
-        let size = base + usize::from(group < larger);
-        for &row in &ranked[position..position + size] {
-            scores[row as usize] = Some(group as i32 + 1);
+    // The rank at which groups 2..=5 start; a start at n means that group is empty.
+    let starts: [usize; GROUPS - 1] = std::array::from_fn(|j| (j + 1) * base + (j + 1).min(larger));
+    let mut cuts: [Option<u64>; GROUPS - 1] = [None; GROUPS - 1];
+    let ranks: Vec<(usize, usize)> = starts
+        .iter()
+        .enumerate()
+        .filter(|&(_, &rank)| rank < n)
+        .map(|(j, &rank)| (j, rank))
+        .collect();
+    select_ranks(&mut keys, 0, &ranks, &mut cuts);
+    // Rows with a cut's value fall below the cut, in row order, until the rank is reached.
+    let mut below_cut = [0usize; GROUPS - 1];
+    for &key in &keys {
+        for (j, cut) in cuts.iter().enumerate() {
+            if cut.is_some_and(|cut| key < cut) {
+                below_cut[j] += 1;
+            }
         }
-        position += size;
     }
-    Int32Array::from(scores)
+    let mut equal_left: [usize; GROUPS - 1] =
+        std::array::from_fn(|j| starts[j].saturating_sub(below_cut[j]));
+    (0..values.len())
+        .map(|row| {
+            let key = key(row)?;
+            let mut group = 1;
+            for (j, cut) in cuts.iter().enumerate() {
+                match cut {
+                    Some(cut) if key > *cut => group += 1,
+                    Some(cut) if key == *cut => {
+                        if equal_left[j] == 0 {
+                            group += 1;
+                        } else {
+                            equal_left[j] -= 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Some(group)
+        })
+        .collect()
+}
+
+/// An f64 as a u64 whose unsigned order is `f64::total_cmp`'s order.
+fn order_key(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
+}
+
+/// Puts into `cuts[j]` the key at rank `rank` (0-based, ascending) of `keys`, for each
+/// `(j, rank)` of `ranks` (ascending ranks). `keys` holds the ranks `offset..`; it is
+/// reordered.
+fn select_ranks(
+    keys: &mut [u64],
+    offset: usize,
+    ranks: &[(usize, usize)],
+    cuts: &mut [Option<u64>],
+) {
+    let Some(&(j, rank)) = ranks.get(ranks.len() / 2) else {
+        return;
+    };
+    let (lower, nth, upper) = keys.select_nth_unstable(rank - offset);
+    cuts[j] = Some(*nth);
+    let mid = ranks.len() / 2;
+    select_ranks(lower, offset, &ranks[..mid], cuts);
+    select_ranks(upper, rank + 1, &ranks[mid + 1..], cuts);
 }
 
 #[cfg(test)]
@@ -216,6 +280,63 @@ mod tests {
             scores(&[Some(3.0), Some(1.0), Some(2.0)], false),
             vec![Some(3), Some(1), Some(2)]
         );
+    }
+
+    /// NTILE(5) by a full stable sort: the definition, against which the selection is checked.
+    fn reference(values: &[Option<f64>], lower: bool) -> Vec<Option<i32>> {
+        let mut ranked: Vec<usize> = (0..values.len())
+            .filter(|&i| values[i].is_some_and(|v| !v.is_nan()))
+            .collect();
+        let value = |i: usize| values[i].unwrap_or_default();
+        ranked.sort_by(|&a, &b| {
+            let order = value(a).total_cmp(&value(b));
+            if lower { order.reverse() } else { order }
+        });
+        let n = ranked.len();
+        let mut out = vec![None; values.len()];
+        let mut position = 0;
+        for group in 0..GROUPS {
+            let size = n / GROUPS + usize::from(group < n % GROUPS);
+            for &row in &ranked[position..position + size] {
+                out[row] = Some(group as i32 + 1);
+            }
+            position += size;
+        }
+        out
+    }
+
+    #[test]
+    fn selection_agrees_with_a_full_sort() {
+        // A deterministic pseudo-random mix of few distinct values (many ties at the cuts),
+        // negative zero, infinities, NULLs and NaNs, at sizes around multiples of five.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for n in (0..40).chain([97, 1000, 4099]) {
+            for distinct in [1u64, 3, 7, 1000] {
+                let values: Vec<Option<f64>> = (0..n)
+                    .map(|_| match next() % 50 {
+                        0 => None,
+                        1 => Some(f64::NAN),
+                        2 => Some(-0.0),
+                        3 => Some(f64::INFINITY),
+                        4 => Some(f64::NEG_INFINITY),
+                        _ => Some((next() % distinct) as f64 - 2.0),
+                    })
+                    .collect();
+                for lower in [false, true] {
+                    assert_eq!(
+                        scores(&values, lower),
+                        reference(&values, lower),
+                        "n = {n}, distinct = {distinct}, lower_is_better = {lower}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
