@@ -2,7 +2,7 @@
 //! tokio-postgres talks to it (simple protocol = text results, extended protocol = binary).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use tokio_postgres::SimpleQueryMessage;
@@ -417,6 +417,78 @@ async fn large_result_streams_through() {
         .unwrap();
     assert_eq!(count, n);
     assert_eq!(sum, n * (n + 1) / 2);
+}
+
+/// An Execute without a row limit (every driver's prepared query) sends rows as they are
+/// produced, as PostgreSQL does: rows computed before an error reach the client before the
+/// error. A server that collects the whole result first sends the error alone.
+#[tokio::test]
+async fn execute_without_a_row_limit_sends_rows_before_a_later_error() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let stream = client
+        .query_raw(
+            "SELECT value, 1 / (value - 1000000) AS q FROM generate_series(1, 2000000)",
+            Vec::<i64>::new(),
+        )
+        .await
+        .unwrap();
+    futures::pin_mut!(stream);
+    let mut values = Vec::new();
+    let error = loop {
+        match stream.next().await {
+            Some(Ok(row)) => values.push(row.get::<_, i64>(0)),
+            Some(Err(error)) => break error,
+            None => panic!("the division by zero must end the result"),
+        }
+    };
+    assert_eq!(sqlstate(&error), "22012", "{error}");
+    assert!(!values.is_empty(), "no row arrived before the error");
+    assert!(values.len() < 1_000_000, "{} rows", values.len());
+    assert!(values.iter().all(|&v| (1..1_000_000).contains(&v)));
+    let distinct: std::collections::HashSet<i64> = values.iter().copied().collect();
+    assert_eq!(distinct.len(), values.len());
+    assert_eq!(
+        client
+            .query_one("SELECT 7::BIGINT", &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0),
+        7
+    );
+}
+
+/// A CancelRequest ends a statement run through the extended protocol too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_request_stops_an_extended_protocol_statement() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let token = client.cancel_token();
+    let running = tokio::spawn(async move {
+        let outcome = client
+            .query(
+                "SELECT value % 1000000 AS k, count(*) FROM range(1000000000000) GROUP BY 1",
+                &[],
+            )
+            .await;
+        (outcome.map(|rows| rows.len()), client)
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    token.cancel_query(tokio_postgres::NoTls).await.unwrap();
+    let (outcome, client) = tokio::time::timeout(std::time::Duration::from_secs(10), running)
+        .await
+        .expect("the statement ends after the cancel")
+        .unwrap();
+    let error = outcome.unwrap_err();
+    assert_eq!(sqlstate(&error), "57014", "{error}");
+    assert_eq!(
+        client
+            .query_one("SELECT 7::BIGINT", &[])
+            .await
+            .unwrap()
+            .get::<_, i64>(0),
+        7
+    );
 }
 
 #[tokio::test]
