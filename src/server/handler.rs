@@ -301,6 +301,40 @@ impl Backend {
         )
     }
 
+    /// Runs a portal's statement (`do_query`), ending it on a CancelRequest while it is planned
+    /// or waits for its turn, as pgwire's own Execute does.
+    async fn start_portal<C>(
+        &self,
+        client: &mut C,
+        portal: &Portal<Planned>,
+    ) -> PgWireResult<QueryResponse>
+    where
+        C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
+        C::PortalStore: PortalStore<Statement = Planned>,
+        C::Error: Debug,
+        PgWireError: From<<C as Sink<PgWireBackendMessage>>::Error>,
+    {
+        let cancelled = match client.session_extensions().get::<Arc<ConnectionHandle>>() {
+            Some(handle) => Some(handle.start_query().await),
+            None => None,
+        };
+        let query = ExtendedQueryHandler::do_query(self, client, portal, 0);
+        let response = match cancelled {
+            Some(cancelled) => match futures::future::select(Box::pin(query), cancelled).await {
+                futures::future::Either::Left((response, _)) => response,
+                futures::future::Either::Right(_) => Err(PgWireError::QueryCanceled),
+            },
+            None => query.await,
+        }?;
+        match response {
+            Response::Query(results) => Ok(results),
+            _ => Err(to_pgwire(SqlError::new(
+                sqlstate::INTERNAL_ERROR,
+                "a statement described with rows returned none",
+            ))),
+        }
+    }
+
     /// Runs a planned statement and turns it into the response pgwire sends.
     async fn respond(
         &self,
@@ -634,11 +668,12 @@ impl ExtendedQueryHandler for Backend {
         self.parser.clone()
     }
 
-    /// An Execute without a row limit sends the portal's rows as DataFusion produces them.
-    /// pgwire's own Execute first collects every row of the portal (`Portal::fetch`), which
-    /// holds a whole result in memory outside the pool: 10M orders took 1.1 GiB. Row-limited
-    /// Executes, portals already suspended or finished, and statements without rows take
-    /// pgwire's way, where what is held is bounded by the client's row limit.
+    /// An Execute without a row limit sends the portal's rows as DataFusion produces them, for
+    /// a new portal and for the rest of one suspended by a row-limited Execute. pgwire's own
+    /// Execute first collects every row it is to send (`Portal::fetch`), which holds a whole
+    /// result in memory outside the pool: 10M orders took 1.1 GiB. Row-limited Executes,
+    /// finished portals and statements without rows take pgwire's way, where what is held is
+    /// bounded by the client's row limit.
     async fn on_execute<C>(&self, client: &mut C, message: Execute) -> PgWireResult<()>
     where
         C: ClientInfo + ClientPortalStore + Sink<PgWireBackendMessage> + Unpin + Send + Sync,
@@ -650,40 +685,41 @@ impl ExtendedQueryHandler for Backend {
         let portal = match client.portal_store().get_portal(name) {
             Some(Entry::Value(portal))
                 if message.max_rows == 0
-                    && matches!(client.state(), PgWireConnectionState::ReadyForQuery)
-                    && matches!(*portal.state().lock().await, PortalExecutionState::Initial)
-                    && !self.portal_fields(client, &portal)?.is_empty() =>
+                    && matches!(client.state(), PgWireConnectionState::ReadyForQuery) =>
             {
                 portal
             }
             _ => return self._on_execute(client, message).await,
         };
-        let transaction_status = client.transaction_status();
-        client.set_state(PgWireConnectionState::QueryInProgress);
-        // As pgwire's own Execute: a CancelRequest also ends the statement while it is planned
-        // or waits for its turn.
-        let cancelled = match client.session_extensions().get::<Arc<ConnectionHandle>>() {
-            Some(handle) => Some(handle.start_query().await),
-            None => None,
-        };
-        let query = ExtendedQueryHandler::do_query(self, client, &portal, 0);
-        let response = match cancelled {
-            Some(cancelled) => match futures::future::select(Box::pin(query), cancelled).await {
-                futures::future::Either::Left((response, _)) => response,
-                futures::future::Either::Right(_) => Err(PgWireError::QueryCanceled),
-            },
-            None => query.await,
-        }?;
-        let mut results = match response {
-            Response::Query(results) => results,
-            _ => {
-                return Err(to_pgwire(SqlError::new(
-                    sqlstate::INTERNAL_ERROR,
-                    "a statement described with rows returned none",
-                )));
+        // A portal suspended by an earlier row-limited Execute: the rest of its rows.
+        let suspended = {
+            let state = portal.state();
+            let mut state = state.lock().await;
+            match std::mem::replace(&mut *state, PortalExecutionState::Finished) {
+                PortalExecutionState::Suspended(results) => Some(results),
+                other => {
+                    *state = other;
+                    None
+                }
             }
         };
-        *portal.state().lock().await = PortalExecutionState::Finished;
+        let transaction_status = client.transaction_status();
+        let mut results = match suspended {
+            Some(results) => {
+                client.set_state(PgWireConnectionState::QueryInProgress);
+                results
+            }
+            None => {
+                let initial = matches!(*portal.state().lock().await, PortalExecutionState::Initial);
+                if !initial || self.portal_fields(client, &portal)?.is_empty() {
+                    return self._on_execute(client, message).await;
+                }
+                client.set_state(PgWireConnectionState::QueryInProgress);
+                let results = self.start_portal(client, &portal).await?;
+                *portal.state().lock().await = PortalExecutionState::Finished;
+                results
+            }
+        };
         let tag = results.command_tag().to_owned();
         let mut rows = 0;
         let data_rows = results.data_rows();

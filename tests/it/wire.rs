@@ -521,6 +521,29 @@ async fn execute_with_row_limit_suspends_the_portal() {
     );
 }
 
+/// After a row-limited Execute, an Execute without a limit sends the rest of the rows, and a
+/// finished portal sends none.
+#[tokio::test]
+async fn execute_without_a_limit_resumes_a_suspended_portal() {
+    let server = TestServer::start_on_lake().await;
+    let mut client = server.connect().await;
+    let transaction = client.transaction().await.unwrap();
+    let statement = transaction
+        .prepare("SELECT value FROM generate_series(1, 50000)")
+        .await
+        .unwrap();
+    let portal = transaction.bind(&statement, &[]).await.unwrap();
+    let values =
+        |rows: Vec<tokio_postgres::Row>| -> Vec<i64> { rows.iter().map(|r| r.get(0)).collect() };
+    let first = values(transaction.query_portal(&portal, 10).await.unwrap());
+    let rest = values(transaction.query_portal(&portal, 0).await.unwrap());
+    let after = values(transaction.query_portal(&portal, 0).await.unwrap());
+    assert_eq!(first, (1..=10).collect::<Vec<_>>());
+    assert_eq!(rest, (11..=50000).collect::<Vec<_>>());
+    assert!(after.is_empty());
+    transaction.commit().await.unwrap();
+}
+
 /// `engine.max_running_statements`: a statement waits for a turn while others run, the wait
 /// counts against statement_timeout, and the turn is given back when a result is done.
 #[tokio::test]
