@@ -22,6 +22,7 @@
 //! | [`rfm_segment(r, f, m [, map])`](rfm_segment::RfmSegment) | scalar | TEXT: Champions … Lost, or a custom map |
 //! | [`lifecycle_stage(first, last, type, as_of)`](lifecycle_stage::LifecycleStage) | scalar | TEXT: prospect/new/growing/mature/at_risk |
 //! | [`value_activity_segment(spend, reference, active)`](value_activity::ValueActivitySegment) | scalar | TEXT: high_value_active/potential/sleeping/other |
+//! | [`churn_level(score)`](churn_level::ChurnLevel) | scalar | TEXT: low/medium/high/critical band of a 0–100 churn-risk score |
 //! | [`member_tier(spend, orders, points [, ladder])`](member_tier::MemberTier) | scalar | TEXT: normal/silver/gold/diamond |
 //! | [`points_balance(order_ts, amount, as_of)`](points_balance::PointsBalance) | aggregate | BIGINT: unexpired loyalty points |
 //! | [`next_purchase_due(order_ts)`](next_purchase_due::NextPurchaseDue) | aggregate | DATE: last purchase + median gap |
@@ -38,6 +39,7 @@
 
 pub(crate) mod args;
 pub mod as_of;
+pub mod churn_level;
 pub mod lifecycle_stage;
 pub mod member_tier;
 pub mod next_purchase_due;
@@ -75,6 +77,7 @@ pub fn scalar_functions() -> Vec<Arc<ScalarUDF>> {
         Arc::new(ScalarUDF::from(rfm_segment::RfmSegment::new())),
         Arc::new(ScalarUDF::from(lifecycle_stage::LifecycleStage::new())),
         Arc::new(ScalarUDF::from(value_activity::ValueActivitySegment::new())),
+        Arc::new(ScalarUDF::from(churn_level::ChurnLevel::new())),
         Arc::new(ScalarUDF::from(member_tier::MemberTier::new())),
         Arc::new(ScalarUDF::from(
             repurchase_reminder::RepurchaseReminderDate::new(),
