@@ -613,11 +613,23 @@ def fmt(value, unit):
     return f"{value:.3f}"
 
 
-def chart(path, title, rows):
-    """A bar chart of medians with min-max whiskers, custlake beside its peer per workload."""
+def pyplot():
+    """matplotlib's pyplot without a display (imported late: only reports need it)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    return plt
+
+
+def save(fig, path):
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    pyplot().close(fig)
+
+
+def chart(path, title, rows):
+    """A bar chart of medians with min-max whiskers, custlake beside its peer per workload."""
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 0.8 + 0.6 * len(rows)))
     labels = [r["workload"] for r in rows]
     ys = range(len(rows))
@@ -632,15 +644,11 @@ def chart(path, title, rows):
     ax.set_xlabel(rows[0]["unit"] + (" (higher is better)" if rows[0].get("higher_is_better") else " (lower is better)"))
     ax.set_title(title)
     ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
 
 
 def concurrency_chart(path, rows):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(7, 4))
     clients = [r["clients"] for r in rows]
     ax.plot(clients, [r["statements_per_second"] for r in rows], "o-", label="statements/s")
@@ -651,16 +659,12 @@ def concurrency_chart(path, rows):
     ax2.set_ylabel("p99 latency, s")
     ax.set_title("custlake under concurrent segment queries")
     fig.legend(loc="upper left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
 
 
 def scale_chart(path, rows):
     """Median time against customers (log-log), custlake and DuckDB per workload."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(8, 5))
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for colour, series in zip(colours, dict.fromkeys(r["series"] for r in rows)):
@@ -676,9 +680,7 @@ def scale_chart(path, rows):
     ax.set_ylabel("median seconds (lower is better)")
     ax.set_title("scale: time against data size")
     ax.legend(fontsize="small")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
 
 
 def scale_section(out, scale, spill):

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use tokio_postgres::Client;
 
-use crate::common::{TestServer, lake_config, sqlstate};
+use crate::common::{TestServer, assert_answers, assert_canceled, lake_config, sqlstate};
 
 /// A server on the test lake with two saved queries, one of them described.
 async fn server_with_views() -> (TestServer, tempfile::TempDir) {
@@ -395,20 +395,6 @@ async fn settings_are_per_connection_and_reset() {
 const ENDLESS: &str = "SELECT sum(value % 7) FROM range(1000000000000)";
 
 /// The connection still answers, with the right count.
-async fn assert_answers(client: &Client) {
-    let n: i64 = client
-        .query_one("SELECT count(*) FROM customers", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(n, crate::common::LAKE_CUSTOMERS as i64);
-}
-
-fn assert_canceled(error: &tokio_postgres::Error, message: &str) {
-    assert_eq!(sqlstate(error), "57014");
-    assert_eq!(error.as_db_error().unwrap().message(), message);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cancel_request_stops_the_running_statement() {
     let server = TestServer::start_on_lake().await;

@@ -148,6 +148,22 @@ pub fn sqlstate(error: &tokio_postgres::Error) -> String {
         .to_string()
 }
 
+/// The connection still answers queries, with the lake's contents.
+pub async fn assert_answers(client: &tokio_postgres::Client) {
+    let n: i64 = client
+        .query_one("SELECT count(*) FROM customers", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, LAKE_CUSTOMERS as i64);
+}
+
+/// The statement ended with 57014 and PostgreSQL's message for why.
+pub fn assert_canceled(error: &tokio_postgres::Error, message: &str) {
+    assert_eq!(sqlstate(error), "57014", "{error}");
+    assert_eq!(error.as_db_error().unwrap().message(), message);
+}
+
 /// Reading the columns of Arrow batches (of the lake's Parquet files and of query results).
 pub mod columns {
     use chrono::{DateTime, NaiveDate};
