@@ -9,9 +9,11 @@
 //! Time is counted in whole days: a timestamp stands for its date (UTC for a timestamp without
 //! time zone or with one, as Arrow casts it), and an as-of date includes that whole day.
 
-use datafusion::arrow::array::{Array, ArrayRef, BooleanArray, StringArray};
-use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{Result, plan_err};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Float64Array, StringArray};
+use datafusion::arrow::buffer::NullBuffer;
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Float64Type};
+use datafusion::common::{Result, exec_err, plan_err};
 use datafusion::logical_expr::ColumnarValue;
 
 use chrono::{Days, Months, NaiveDate};
@@ -31,6 +33,9 @@ pub(crate) enum Kind {
     Bool,
     /// An array of numbers, computed as `List(Float64)`.
     NumberList,
+    /// A struct (model parameters, as a fitting aggregate returns them), taken as it is; its
+    /// fields are read by name with [`struct_numbers`].
+    Struct,
 }
 
 impl Kind {
@@ -42,12 +47,16 @@ impl Kind {
             Kind::Integer => "an integer",
             Kind::Bool => "a boolean",
             Kind::NumberList => "an array of numbers",
+            Kind::Struct => "a struct",
         }
     }
 
     /// The type a value of `from` is computed as, or `None` if it is not of this kind.
     fn target(self, from: &DataType) -> Option<DataType> {
         use DataType::*;
+        if self == Kind::Struct {
+            return matches!(from, Null | Struct(_)).then(|| from.clone());
+        }
         let admitted = match self {
             Kind::Date => matches!(
                 from,
@@ -57,6 +66,7 @@ impl Kind {
             Kind::Number => from.is_null() || from.is_numeric(),
             Kind::Integer => from.is_null() || from.is_integer(),
             Kind::Bool => matches!(from, Null | Boolean),
+            Kind::Struct => false,
             Kind::NumberList => match from {
                 Null => true,
                 List(item) | LargeList(item) | FixedSizeList(item, _) => {
@@ -77,6 +87,8 @@ impl Kind {
             Kind::Integer => DataType::Int64,
             Kind::Bool => DataType::Boolean,
             Kind::NumberList => number_list_type(),
+            // Taken as it comes (see `target`).
+            Kind::Struct => DataType::Null,
         }
     }
 }
@@ -135,6 +147,44 @@ pub(crate) fn coerce(
 /// in the slice is constant, while another argument may still be a column.)
 pub(crate) fn arrays(args: &[ColumnarValue], rows: usize) -> Result<Vec<ArrayRef>> {
     args.iter().map(|arg| arg.to_array(rows)).collect()
+}
+
+/// The fields `names` of a struct argument (NULL structs read as NULL fields), each cast to
+/// `Float64`; an error naming the function and the missing field when one is absent.
+pub(crate) fn struct_numbers(
+    function: &str,
+    argument: &str,
+    array: &ArrayRef,
+    names: &[&str],
+) -> Result<Vec<Float64Array>> {
+    if array.data_type().is_null() {
+        return Ok(names
+            .iter()
+            .map(|_| Float64Array::new_null(array.len()))
+            .collect());
+    }
+    let Some(fields) = array.as_struct_opt() else {
+        return exec_err!(
+            "{function}: {argument} must be a struct, not {}",
+            array.data_type()
+        );
+    };
+    names
+        .iter()
+        .map(|name| {
+            let Some(column) = fields.column_by_name(name) else {
+                return exec_err!(
+                    "{function}: {argument} has no field '{name}' (it needs {})",
+                    names.join(", ")
+                );
+            };
+            let column = cast(column, &DataType::Float64)?;
+            // A NULL struct makes every field NULL, whatever the field holds.
+            let nulls = NullBuffer::union(fields.nulls(), column.nulls());
+            let values = column.as_primitive::<Float64Type>().values().clone();
+            Ok(Float64Array::new(values, nulls))
+        })
+        .collect()
 }
 
 /// Whether a customer type says business customer: `B2B` in any case. Anything else, NULL

@@ -113,10 +113,10 @@ impl ScalarUDFImpl for ChurnLevel {
 }
 
 fn level(score: f64) -> Result<&'static str> {
-    if score >= 0.0 {
-        if let Some((name, _)) = BANDS.iter().find(|(_, highest)| score <= *highest) {
-            return Ok(name);
-        }
+    if score >= 0.0
+        && let Some((name, _)) = BANDS.iter().find(|(_, highest)| score <= *highest)
+    {
+        return Ok(name);
     }
     exec_err!("{NAME}: score {score} is outside the churn-risk scale of 0 to 100")
 }

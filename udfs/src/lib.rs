@@ -23,12 +23,22 @@
 //! | [`lifecycle_stage(first, last, type, as_of)`](lifecycle_stage::LifecycleStage) | scalar | TEXT: prospect/new/growing/mature/at_risk |
 //! | [`value_activity_segment(spend, reference, active)`](value_activity::ValueActivitySegment) | scalar | TEXT: high_value_active/potential/sleeping/other |
 //! | [`churn_level(score)`](churn_level::ChurnLevel) | scalar | TEXT: low/medium/high/critical band of a 0–100 churn-risk score |
+//! | [`bgnbd_fit(x, t_x, T)`](bgnbd_fit::BgNbdFit) | aggregate | STRUCT: BG/NBD parameters r, alpha, a, b by maximum likelihood |
+//! | [`bgnbd_p_alive(x, t_x, T, params)`](bgnbd_p_alive::BgNbdPAlive) | scalar | DOUBLE: probability the customer is still active |
+//! | [`bgnbd_expected_purchases(t, x, t_x, T, params)`](bgnbd_expected_purchases::BgNbdExpectedPurchases) | scalar | DOUBLE: expected purchases in the next t |
+//! | [`bgnbd_expected_purchases_population(t, params)`](bgnbd_expected_purchases_population::BgNbdExpectedPurchasesPopulation) | scalar | DOUBLE: expected repeat purchases of a new customer |
+//! | [`gamma_gamma_fit(x, zbar)`](gamma_gamma_fit::GammaGammaFit) | aggregate | STRUCT: Gamma-Gamma spend parameters p, q, gamma |
+//! | [`gamma_gamma_expected_spend(x, zbar, params)`](gamma_gamma_expected_spend::GammaGammaExpectedSpend) | scalar | DOUBLE: expected value per future purchase |
+//! | [`clv(x, t_x, T, zbar, bgnbd, gamma_gamma [, months, discount, unit])`](clv::Clv) | scalar | DOUBLE: discounted expected lifetime value (lifetimes' definition) |
 //! | [`member_tier(spend, orders, points [, ladder])`](member_tier::MemberTier) | scalar | TEXT: normal/silver/gold/diamond |
 //! | [`points_balance(order_ts, amount, as_of)`](points_balance::PointsBalance) | aggregate | BIGINT: unexpired loyalty points |
 //! | [`next_purchase_due(order_ts)`](next_purchase_due::NextPurchaseDue) | aggregate | DATE: last purchase + median gap |
 //! | [`repurchase_reminder_date(due, type)`](repurchase_reminder::RepurchaseReminderDate) | scalar | DATE: due − lead time |
 //! | [`nps(score)`](nps::Nps) | aggregate | DOUBLE: Net Promoter Score of 0–10 answers, −100…100 |
 //! | [`rfm(source [, as_of])`](rfm_table) | table | the per-customer RFM table: values, scores, segment |
+//!
+//! The model functions rest on [`models`], the numerics of the BG/NBD and Gamma-Gamma models
+//! (likelihoods, the hypergeometric function, the optimiser) with no DataFusion in it.
 //!
 //! [`args`] holds what they share: argument coercion (dates, text, numbers) and calendar
 //! arithmetic. Time is counted in whole days throughout — a timestamp stands for its UTC date
@@ -39,9 +49,19 @@
 
 pub(crate) mod args;
 pub mod as_of;
+pub mod bgnbd_expected_purchases;
+pub mod bgnbd_expected_purchases_population;
+pub mod bgnbd_fit;
+pub mod bgnbd_p_alive;
 pub mod churn_level;
+pub mod clv;
+pub(crate) mod fit_rows;
+pub mod gamma_gamma_expected_spend;
+pub mod gamma_gamma_fit;
 pub mod lifecycle_stage;
 pub mod member_tier;
+pub(crate) mod model_args;
+pub mod models;
 pub mod next_purchase_due;
 pub mod nps;
 pub mod options;
@@ -78,6 +98,17 @@ pub fn scalar_functions() -> Vec<Arc<ScalarUDF>> {
         Arc::new(ScalarUDF::from(lifecycle_stage::LifecycleStage::new())),
         Arc::new(ScalarUDF::from(value_activity::ValueActivitySegment::new())),
         Arc::new(ScalarUDF::from(churn_level::ChurnLevel::new())),
+        Arc::new(ScalarUDF::from(bgnbd_p_alive::BgNbdPAlive::new())),
+        Arc::new(ScalarUDF::from(
+            bgnbd_expected_purchases::BgNbdExpectedPurchases::new(),
+        )),
+        Arc::new(ScalarUDF::from(
+            bgnbd_expected_purchases_population::BgNbdExpectedPurchasesPopulation::new(),
+        )),
+        Arc::new(ScalarUDF::from(
+            gamma_gamma_expected_spend::GammaGammaExpectedSpend::new(),
+        )),
+        Arc::new(ScalarUDF::from(clv::Clv::new())),
         Arc::new(ScalarUDF::from(member_tier::MemberTier::new())),
         Arc::new(ScalarUDF::from(
             repurchase_reminder::RepurchaseReminderDate::new(),
@@ -91,6 +122,8 @@ pub fn aggregate_functions() -> Vec<Arc<AggregateUDF>> {
         Arc::new(AggregateUDF::from(nps::Nps::new())),
         Arc::new(AggregateUDF::from(points_balance::PointsBalance::new())),
         Arc::new(AggregateUDF::from(next_purchase_due::NextPurchaseDue::new())),
+        Arc::new(AggregateUDF::from(bgnbd_fit::BgNbdFit::new())),
+        Arc::new(AggregateUDF::from(gamma_gamma_fit::GammaGammaFit::new())),
     ]
 }
 

@@ -1,0 +1,186 @@
+//! `bgnbd_fit(x, t_x, T)`: the maximum-likelihood BG/NBD parameters of the customers
+//! aggregated — the model of [`crate::models::bgnbd`] — as a struct
+//! `{r, alpha, a, b, log_likelihood, converged, iterations, customers}` that the prediction
+//! functions (`bgnbd_p_alive`, `bgnbd_expected_purchases`, `clv`, …) take as their `params`.
+//!
+//! Rows with a NULL are left out; a row that cannot be a calibration summary (x not a whole
+//! number ≥ 0, t_x outside 0…T) is an error. NULL when there is nothing to estimate from: no
+//! rows, or no customer with a repeat purchase. With GROUP BY, one model per group.
+
+use std::sync::LazyLock;
+
+use datafusion::arrow::datatypes::{DataType, FieldRef};
+use datafusion::common::{Result, ScalarValue, exec_err};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::utils::AggregateOrderSensitivity;
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDFImpl, Documentation, GroupsAccumulator, ReversedUDAF, Signature,
+    Volatility,
+};
+
+use crate::DOC_SECTION;
+use crate::args::{Kind, Param, coerce, param};
+use crate::fit_rows::{
+    RowFit, RowsAccumulator, RowsGroupsAccumulator, fit_type, fit_value, no_fit, state_fields,
+};
+use crate::models::bgnbd::{self, Calibration, Customer};
+
+const NAME: &str = "bgnbd_fit";
+const SYNTAX: &str = "bgnbd_fit(x, t_x, T)";
+const PARAMS: [Param; 3] = [
+    param("x", Kind::Number),
+    param("t_x", Kind::Number),
+    param("T", Kind::Number),
+];
+/// The model's parameters, as the result struct names them.
+pub(crate) const PARAM_NAMES: [&str; 4] = ["r", "alpha", "a", "b"];
+
+static DOCUMENTATION: LazyLock<Documentation> = LazyLock::new(|| {
+    Documentation::builder(
+        DOC_SECTION,
+        "Aggregate: fits the BG/NBD model (Fader, Hardie & Lee 2005) of repeat purchases and \
+         dropout by maximum likelihood, one row per customer. Returns a struct {r, alpha, a, b, \
+         log_likelihood, converged, iterations, customers}: purchase rates are Gamma(r, alpha), \
+         dropout probabilities Beta(a, b). NULL rows are left out; NULL when no customer has a \
+         repeat purchase.",
+        SYNTAX,
+    )
+    .with_argument(
+        "x",
+        "Repeat purchases in the calibration period (purchases after the first), a whole number.",
+    )
+    .with_argument(
+        "t_x",
+        "Time of the last purchase counted from the first (0 when x is 0).",
+    )
+    .with_argument(
+        "T",
+        "Time from the first purchase to the end of the calibration period, in the same unit \
+         as t_x (days or weeks; see calibration_summary).",
+    )
+    .with_sql_example(
+        r#"```sql
+> SELECT round(m.r, 3) AS r, round(m.alpha, 3) AS alpha, round(m.a, 3) AS a,
+         round(m.b, 3) AS b, round(m.log_likelihood, 1) AS ll
+  FROM (SELECT bgnbd_fit(frequency, recency, "T") AS m FROM cdnow_summary);
++-------+-------+-------+-------+---------+
+| r     | alpha | a     | b     | ll      |
++-------+-------+-------+-------+---------+
+| 0.243 | 4.414 | 0.793 | 2.426 | -9582.4 |
++-------+-------+-------+-------+---------+
+```"#,
+    )
+    .with_related_udf("calibration_summary")
+    .with_related_udf("bgnbd_p_alive")
+    .with_related_udf("bgnbd_expected_purchases")
+    .build()
+});
+
+/// The `bgnbd_fit` aggregate function; see the module documentation.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct BgNbdFit {
+    signature: Signature,
+}
+
+impl Default for BgNbdFit {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BgNbdFit {
+    pub fn new() -> Self {
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
+    }
+}
+
+impl RowFit for BgNbdFit {
+    const NAME: &'static str = NAME;
+    const WIDTH: usize = 3;
+
+    fn check(row: &[f64]) -> std::result::Result<bool, String> {
+        let &[x, t_x, age] = row else {
+            return Err("three numbers per row expected".into());
+        };
+        Customer { x, t_x, age }.check().map(|_| true)
+    }
+
+    fn fit(rows: &[f64]) -> Result<ScalarValue> {
+        let customers: Vec<(u64, f64, f64)> = rows
+            .chunks_exact(3)
+            .map(|row| (row[0] as u64, row[1], row[2]))
+            .collect();
+        if !customers.iter().any(|(x, _, _)| *x > 0) {
+            return Ok(no_fit(&PARAM_NAMES));
+        }
+        let calibration = Calibration::new(customers);
+        match bgnbd::fit(&calibration) {
+            Ok((model, fit)) => fit_value(
+                &[
+                    ("r", model.r),
+                    ("alpha", model.alpha),
+                    ("a", model.a),
+                    ("b", model.b),
+                ],
+                &fit,
+                calibration.customers(),
+            ),
+            Err(why) => exec_err!("{NAME}: {why}"),
+        }
+    }
+
+    fn return_type() -> DataType {
+        fit_type(&PARAM_NAMES)
+    }
+}
+
+impl AggregateUDFImpl for BgNbdFit {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        coerce(NAME, SYNTAX, &PARAMS, 3, arg_types)
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(<Self as RowFit>::return_type())
+    }
+
+    fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::<RowsAccumulator<Self>>::default())
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        Ok(state_fields(args.name))
+    }
+
+    fn groups_accumulator_supported(&self, _args: AccumulatorArgs) -> bool {
+        true
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        _args: AccumulatorArgs,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::<RowsGroupsAccumulator<Self>>::default())
+    }
+
+    fn order_sensitivity(&self) -> AggregateOrderSensitivity {
+        AggregateOrderSensitivity::Insensitive
+    }
+
+    fn reverse_expr(&self) -> ReversedUDAF {
+        ReversedUDAF::Identical
+    }
+
+    fn documentation(&self) -> Option<&Documentation> {
+        Some(&DOCUMENTATION)
+    }
+}
