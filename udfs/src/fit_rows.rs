@@ -229,7 +229,8 @@ impl<F: RowFit> GroupsAccumulator for RowsGroupsAccumulator<F> {
 }
 
 /// The fields of a fit's result: the model's parameters (`Float64`), then `log_likelihood`,
-/// `converged`, `iterations` and `customers` (the number of rows the fit used).
+/// `converged`, `iterations` and `customers` (the number of rows the fit used). Nullable, as
+/// the whole result is NULL when there is nothing to fit.
 pub(crate) fn fit_type(params: &[&str]) -> DataType {
     DataType::Struct(fit_fields(params).into())
 }
@@ -237,13 +238,13 @@ pub(crate) fn fit_type(params: &[&str]) -> DataType {
 fn fit_fields(params: &[&str]) -> Vec<Field> {
     let mut fields: Vec<Field> = params
         .iter()
-        .map(|name| Field::new(*name, DataType::Float64, false))
+        .map(|name| Field::new(*name, DataType::Float64, true))
         .collect();
     fields.extend([
-        Field::new("log_likelihood", DataType::Float64, false),
-        Field::new("converged", DataType::Boolean, false),
-        Field::new("iterations", DataType::Int64, false),
-        Field::new("customers", DataType::Int64, false),
+        Field::new("log_likelihood", DataType::Float64, true),
+        Field::new("converged", DataType::Boolean, true),
+        Field::new("iterations", DataType::Int64, true),
+        Field::new("customers", DataType::Int64, true),
     ]);
     fields
 }

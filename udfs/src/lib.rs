@@ -23,6 +23,7 @@
 //! | [`lifecycle_stage(first, last, type, as_of)`](lifecycle_stage::LifecycleStage) | scalar | TEXT: prospect/new/growing/mature/at_risk |
 //! | [`value_activity_segment(spend, reference, active)`](value_activity::ValueActivitySegment) | scalar | TEXT: high_value_active/potential/sleeping/other |
 //! | [`churn_level(score)`](churn_level::ChurnLevel) | scalar | TEXT: low/medium/high/critical band of a 0–100 churn-risk score |
+//! | [`calibration_summary(order_ts, amount, calibration_end [, unit])`](calibration_summary::CalibrationSummary) | aggregate | STRUCT: x, t_x, age (T), zbar of a purchase history |
 //! | [`bgnbd_fit(x, t_x, T)`](bgnbd_fit::BgNbdFit) | aggregate | STRUCT: BG/NBD parameters r, alpha, a, b by maximum likelihood |
 //! | [`bgnbd_p_alive(x, t_x, T, params)`](bgnbd_p_alive::BgNbdPAlive) | scalar | DOUBLE: probability the customer is still active |
 //! | [`bgnbd_expected_purchases(t, x, t_x, T, params)`](bgnbd_expected_purchases::BgNbdExpectedPurchases) | scalar | DOUBLE: expected purchases in the next t |
@@ -53,6 +54,7 @@ pub mod bgnbd_expected_purchases;
 pub mod bgnbd_expected_purchases_population;
 pub mod bgnbd_fit;
 pub mod bgnbd_p_alive;
+pub mod calibration_summary;
 pub mod churn_level;
 pub mod clv;
 pub(crate) mod fit_rows;
@@ -122,6 +124,9 @@ pub fn aggregate_functions() -> Vec<Arc<AggregateUDF>> {
         Arc::new(AggregateUDF::from(nps::Nps::new())),
         Arc::new(AggregateUDF::from(points_balance::PointsBalance::new())),
         Arc::new(AggregateUDF::from(next_purchase_due::NextPurchaseDue::new())),
+        Arc::new(AggregateUDF::from(
+            calibration_summary::CalibrationSummary::new(),
+        )),
         Arc::new(AggregateUDF::from(bgnbd_fit::BgNbdFit::new())),
         Arc::new(AggregateUDF::from(gamma_gamma_fit::GammaGammaFit::new())),
     ]
