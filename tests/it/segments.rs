@@ -24,10 +24,11 @@ use crate::common;
 use crate::common::columns::{bools, column, dates, decimals, ints, texts, timestamps};
 
 /// The saved queries, i.e. the views of schema `segments`.
-const VIEWS: [&str; 10] = [
+const VIEWS: [&str; 11] = [
     "at_risk",
     "campaign_kpis",
     "champions",
+    "churn_watchlist",
     "lifecycle",
     "member_tiers",
     "nps_by_segment",
@@ -1682,7 +1683,7 @@ async fn nps_by_segment_of_the_last_year() {
 // The views as a whole
 
 #[tokio::test]
-async fn all_ten_views_load_and_are_listed_as_views() {
+async fn all_views_load_and_are_listed_as_views() {
     let engine = engine().await;
     let report = engine.reload_saved_queries().await;
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
@@ -1694,4 +1695,64 @@ async fn all_ten_views_load_and_are_listed_as_views() {
     )
     .await;
     assert_eq!(all(texts(&listed, "table_name")), VIEWS);
+}
+
+/// The churn watchlist's rows follow its definition: flagged by the scorecard (high or
+/// critical) or by the model (P(alive) under 0.5), banded by churn_level, staged and actioned
+/// by P(alive), one row per customer.
+#[tokio::test]
+async fn churn_watchlist_is_flagged_staged_and_actioned_by_its_rules() {
+    let engine = engine().await;
+    let rows = query(
+        &engine.session(),
+        "SELECT customer_id, CAST(churn_risk AS DOUBLE) AS churn_risk, churn_level, \
+                CAST(p_alive AS DOUBLE) AS p_alive, stage, action, \
+                array_to_string(reasons, ',') AS reasons \
+         FROM segments.churn_watchlist ORDER BY customer_id",
+    )
+    .await;
+    let ids = all(ints(&rows, "customer_id"));
+    assert!(ids.len() > 100, "{} rows", ids.len());
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "one row per customer");
+    let risk = all(floats(&rows, "churn_risk"));
+    let p_alive = all(floats(&rows, "p_alive"));
+    let levels = all(texts(&rows, "churn_level"));
+    let stages = all(texts(&rows, "stage"));
+    let actions = all(texts(&rows, "action"));
+    let reasons = texts(&rows, "reasons");
+    let mut by_stage: BTreeMap<&str, usize> = BTreeMap::new();
+    for i in 0..ids.len() {
+        let level = match risk[i] {
+            r if r <= 40.0 => "low",
+            r if r <= 70.0 => "medium",
+            r if r <= 85.0 => "high",
+            _ => "critical",
+        };
+        assert_eq!(levels[i], level, "customer {}", ids[i]);
+        assert!(
+            matches!(level, "high" | "critical") || p_alive[i] < 0.5,
+            "customer {} is neither high risk nor likely gone",
+            ids[i]
+        );
+        let (stage, action) = if p_alive[i] >= 0.5 {
+            ("dormant", "time-limited coupon")
+        } else if p_alive[i] >= 0.2 {
+            ("half_lost", "call")
+        } else {
+            ("lost", "win-back offer")
+        };
+        assert_eq!((stages[i].as_str(), actions[i].as_str()), (stage, action));
+        // A high score needs reasons: no single signal weighs more than 30 of 100.
+        if risk[i] > 30.0 {
+            assert!(
+                reasons[i].as_deref().is_some_and(|r| r.contains(',')),
+                "customer {}: {:?}",
+                ids[i],
+                reasons[i]
+            );
+        }
+        *by_stage.entry(stage).or_default() += 1;
+    }
+    // The three stages all occur on the test lake.
+    assert_eq!(by_stage.len(), 3, "{by_stage:?}");
 }

@@ -22,6 +22,8 @@
 //! | [`rfm_segment(r, f, m [, map])`](rfm_segment::RfmSegment) | scalar | TEXT: Champions … Lost, or a custom map |
 //! | [`lifecycle_stage(first, last, type, as_of)`](lifecycle_stage::LifecycleStage) | scalar | TEXT: prospect/new/growing/mature/at_risk |
 //! | [`value_activity_segment(spend, reference, active)`](value_activity::ValueActivitySegment) | scalar | TEXT: high_value_active/potential/sleeping/other |
+//! | [`churn_risk(last_purchase, …, as_of [, weights])`](churn_scorecard::ChurnRisk) | scalar | DOUBLE: the operators' 0–100 churn scorecard |
+//! | [`churn_reasons(last_purchase, …, as_of [, weights])`](churn_scorecard::ChurnReasons) | scalar | TEXT[]: the scorecard's signals that fired |
 //! | [`churn_level(score)`](churn_level::ChurnLevel) | scalar | TEXT: low/medium/high/critical band of a 0–100 churn-risk score |
 //! | [`calibration_summary(order_ts, amount, calibration_end [, unit])`](calibration_summary::CalibrationSummary) | aggregate | STRUCT: x, t_x, age (T), zbar of a purchase history |
 //! | [`bgnbd_fit(x, t_x, T)`](bgnbd_fit::BgNbdFit) | aggregate | STRUCT: BG/NBD parameters r, alpha, a, b by maximum likelihood |
@@ -56,6 +58,7 @@ pub mod bgnbd_fit;
 pub mod bgnbd_p_alive;
 pub mod calibration_summary;
 pub mod churn_level;
+pub mod churn_scorecard;
 pub mod clv;
 pub(crate) mod fit_rows;
 pub mod gamma_gamma_expected_spend;
@@ -100,6 +103,8 @@ pub fn scalar_functions() -> Vec<Arc<ScalarUDF>> {
         Arc::new(ScalarUDF::from(lifecycle_stage::LifecycleStage::new())),
         Arc::new(ScalarUDF::from(value_activity::ValueActivitySegment::new())),
         Arc::new(ScalarUDF::from(churn_level::ChurnLevel::new())),
+        Arc::new(ScalarUDF::from(churn_scorecard::ChurnRisk::new())),
+        Arc::new(ScalarUDF::from(churn_scorecard::ChurnReasons::new())),
         Arc::new(ScalarUDF::from(bgnbd_p_alive::BgNbdPAlive::new())),
         Arc::new(ScalarUDF::from(
             bgnbd_expected_purchases::BgNbdExpectedPurchases::new(),

@@ -42,9 +42,9 @@ const NEW_DAYS: i32 = 90;
 /// After this many months of tenure a customer is mature.
 const MATURE_MONTHS: i32 = 12;
 /// Months without activity before a consumer is at risk.
-const AT_RISK_MONTHS_B2C: i32 = 3;
+pub(crate) const AT_RISK_MONTHS_B2C: i32 = 3;
 /// Months without activity before a business customer is at risk.
-const AT_RISK_MONTHS_B2B: i32 = 6;
+pub(crate) const AT_RISK_MONTHS_B2B: i32 = 6;
 
 static DOCUMENTATION: LazyLock<Documentation> = LazyLock::new(|| {
     Documentation::builder(
