@@ -182,7 +182,7 @@ impl Inputs {
                 let ratio = f64::from(as_of - last) / interval;
                 ((ratio - 1.0) / (OVERDUE_FULL_AT - 1.0)).clamp(0.0, 1.0)
             }
-            (_, Some(interval)) if !(interval > 0.0) => {
+            (_, Some(interval)) if interval.is_nan() || interval <= 0.0 => {
                 return exec_err!(
                     "{function}: the interval between purchases must be positive, not {interval}"
                 );
