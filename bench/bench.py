@@ -82,7 +82,7 @@ DUCKDB_WORKLOADS = {
         ),
     },
 }
-GROUPS = ["aggregates", "segments", "wire", "concurrency", "scale"]
+GROUPS = ["aggregates", "segments", "wire", "concurrency", "scale", "churn"]
 # The workloads repeated at each scale (names from DUCKDB_WORKLOADS).
 SCALE_WORKLOADS = [
     "orders per customer (sum/count/max)",
@@ -106,6 +106,29 @@ SPILL_WORKLOADS = {
         "sum(quantity) AS quantity FROM order_items GROUP BY order_id) AS per_order",
     ),
 }
+# The churn group: calibrate this many days before the lake's as-of date, and score what
+# happens in the days after (26 weeks).
+CHURN_HOLDOUT_DAYS = 182
+# lifetimes is timed on the first this many customers (by id) with a purchase.
+LIFETIMES_CUSTOMERS = 100_000
+# The calibration summary in DuckDB, defined independently of calibration_summary: purchase
+# days of completed orders up to the cutoff; x = days after the first, t_x = last - first,
+# age = cutoff - first (days), zbar = mean value of the repeat days.
+DUCKDB_SUMMARY = """
+WITH days AS (
+    SELECT customer_id, CAST(order_ts AS DATE) AS day, sum(CAST(amount AS DOUBLE)) AS value
+    FROM orders
+    WHERE status = 'completed' AND CAST(order_ts AS DATE) <= DATE '{cutoff}'
+    GROUP BY ALL
+), firsts AS (
+    SELECT customer_id, min(day) AS first, max(day) AS last, count(*) AS n FROM days GROUP BY ALL
+)
+SELECT f.customer_id, f.n - 1 AS x, CAST(f.last - f.first AS DOUBLE) AS t_x,
+       CAST(DATE '{cutoff}' - f.first AS DOUBLE) AS age,
+       coalesce(sum(d.value) FILTER (WHERE d.day > f.first) / nullif(f.n - 1, 0), 0) AS zbar
+FROM firsts AS f JOIN days AS d USING (customer_id)
+GROUP BY f.customer_id, f.n, f.first, f.last
+"""
 CONCURRENCY_CLIENTS = [8, 32, 64]
 # The statements the concurrent clients cycle through: segment summaries and point lookups.
 CONCURRENCY_MIX = [
@@ -460,6 +483,181 @@ def run_spill(args, binary, lake, peaks):
     return results
 
 
+def auc(scores, labels):
+    """Area under the ROC curve of `scores` for the boolean `labels` (Mann-Whitney U, ties
+    counted half)."""
+    import numpy as np
+    scores, labels = np.asarray(scores, dtype=float), np.asarray(labels, dtype=bool)
+    order = np.argsort(scores, kind="mergesort")
+    sorted_scores = scores[order]
+    ranks = np.empty(len(scores))
+    # Average ranks over ties.
+    starts = np.flatnonzero(np.r_[True, sorted_scores[1:] != sorted_scores[:-1]])
+    ends = np.r_[starts[1:], len(scores)]
+    for start, end in zip(starts, ends):
+        ranks[order[start:end]] = (start + end + 1) / 2
+    positives = labels.sum()
+    negatives = len(labels) - positives
+    return (ranks[labels].sum() - positives * (positives + 1) / 2) / (positives * negatives)
+
+
+def run_churn(args, binary, lake):
+    """BG/NBD and the scorecard on the lake calibrated CHURN_HOLDOUT_DAYS before its as-of date:
+    custlake's calibration summary against DuckDB's, bgnbd_fit's time against lifetimes' on
+    the same summary, and the AUC of P(alive) and of the churn score for a purchase in the
+    holdout and for the generator's true status at the cutoff."""
+    import lifetimes
+    import numpy as np
+
+    as_of = datetime.date.fromisoformat(lake_as_of(lake))
+    cutoff = (as_of - datetime.timedelta(days=CHURN_HOLDOUT_DAYS)).isoformat()
+    work = BENCH / "work" / f"churn-{lake.name}"
+    work.mkdir(parents=True, exist_ok=True)
+    summary_path = work / "summary.parquet"
+    duck = duckdb_connect(lake)
+    duck.execute(f"COPY ({DUCKDB_SUMMARY.format(cutoff=cutoff)} ORDER BY customer_id) "
+                 f"TO '{summary_path}' (FORMAT parquet)")
+    config = lake / "custlake-churn.toml"
+    config.write_text((lake / "custlake.toml").read_text()
+                      + f'\n[[tables]]\nname = "churn_summary"\nlocation = "{summary_path}"\n')
+    results = []
+    server = Custlake(binary, lake, config=config)
+    try:
+        with psycopg.connect(server.dsn, autocommit=True) as pg:
+            # 1. The summary: custlake's calibration_summary against DuckDB's definition.
+            totals = ("count(*), sum(x), round(sum(t_x)), round(sum(age)), round(sum(zbar), 2)")
+            ours = pg.execute(
+                f"SELECT {totals} FROM (SELECT s.x AS x, s.t_x AS t_x, s.age AS age, "
+                f"s.zbar AS zbar FROM (SELECT calibration_summary(order_ts, amount, "
+                f"DATE '{cutoff}') AS s FROM orders WHERE status = 'completed' "
+                f"GROUP BY customer_id) WHERE s IS NOT NULL)").fetchone()
+            theirs = duck.execute(f"SELECT {totals} FROM read_parquet('{summary_path}')").fetchone()
+            same_summary = normalise([ours]) == normalise([theirs])
+            if not same_summary:
+                log(f"churn: SUMMARIES DIFFER\n  custlake: {ours}\n  duckdb:   {theirs}")
+            customers = ours[0]
+
+            # 2. The fit: custlake on every customer and on the lifetimes sample.
+            sample = min(LIFETIMES_CUSTOMERS, customers)
+            last_id = duck.execute(
+                f"SELECT max(customer_id) FROM (SELECT customer_id FROM read_parquet("
+                f"'{summary_path}') ORDER BY customer_id LIMIT {sample})").fetchone()[0]
+            fit_sql = ("SELECT m.r, m.alpha, m.a, m.b, m.log_likelihood, m.converged, "
+                       "m.iterations FROM (SELECT bgnbd_fit(x, t_x, age) AS m FROM churn_summary{})")
+
+            def custlake_fit(where=""):
+                start = time.perf_counter()
+                row = pg.execute(fit_sql.format(where)).fetchone()
+                return {"seconds": time.perf_counter() - start, "row": row}
+
+            frame = duck.execute(
+                f"SELECT x, t_x, age FROM read_parquet('{summary_path}') "
+                f"WHERE customer_id <= {last_id} ORDER BY customer_id").fetchnumpy()
+
+            def lifetimes_fit():
+                start = time.perf_counter()
+                fitter = lifetimes.BetaGeoFitter().fit(frame["x"], frame["t_x"], frame["age"])
+                seconds = time.perf_counter() - start
+                r, alpha, a, b = (fitter.params_[k] for k in ("r", "alpha", "a", "b"))
+                return {"seconds": seconds, "row": (r, alpha, a, b)}
+
+            where = f" WHERE customer_id <= {last_id}"
+            first_a, first_b, a, b = alternate(
+                f"bgnbd_fit, {sample:,} customers", lambda: custlake_fit(where), lifetimes_fit,
+                max(2, args.runs // 2))
+            ours_params, theirs_params = first_a["row"][:4], first_b["row"]
+            difference = max(abs(x - y) / abs(y) for x, y in zip(ours_params, theirs_params))
+            all_fit = [custlake_fit() for _ in range(args.runs)]
+            results.append({
+                "group": "churn", "kind": "fit", "customers": customers, "sample": sample,
+                "custlake_sample": spread([r["seconds"] for r in a]),
+                "lifetimes_sample": spread([r["seconds"] for r in b]),
+                "ratio": statistics.median(x["seconds"] / y["seconds"] for x, y in zip(a, b)),
+                "params_custlake": list(ours_params), "params_lifetimes": list(theirs_params),
+                "max_relative_difference": difference,
+                "custlake_all": spread([r["seconds"] for r in all_fit]),
+                "fit_all": list(all_fit[0]["row"]), "same_summary": same_summary,
+                "lifetimes": lifetimes.__version__,
+            })
+
+            # 3. Scores at the cutoff against what happened.
+            pg.execute(f"SET custlake.as_of = '{cutoff}'")
+            start = time.perf_counter()
+            scored = pg.execute("SELECT customer_id, p_alive, churn_risk "
+                                "FROM segments.churn_scores ORDER BY customer_id").fetchall()
+            scoring_seconds = time.perf_counter() - start
+        outcome = duck.execute(f"""
+            SELECT s.customer_id,
+                   EXISTS (SELECT 1 FROM orders AS o WHERE o.customer_id = s.customer_id
+                           AND o.status = 'completed'
+                           AND CAST(o.order_ts AS DATE) > DATE '{cutoff}'
+                           AND CAST(o.order_ts AS DATE) <= DATE '{as_of}') AS purchased,
+                   t.dropout_ts IS NULL OR CAST(t.dropout_ts AS DATE) > DATE '{cutoff}' AS alive
+            FROM read_parquet('{summary_path}') AS s
+            JOIN read_parquet('{lake / "truth" / "customers.parquet"}') AS t USING (customer_id)
+            ORDER BY s.customer_id""").fetchall()
+    finally:
+        server.stop()
+        duck.close()
+    outcome = {row[0]: row[1:] for row in outcome}
+    rows = [(p_alive, float(risk), *outcome[cid]) for cid, p_alive, risk in scored if cid in outcome]
+    p_alive = np.array([r[0] for r in rows])
+    risk = np.array([r[1] for r in rows])
+    purchased = np.array([r[2] for r in rows])
+    alive = np.array([r[3] for r in rows])
+    results.append({
+        "group": "churn", "kind": "auc", "customers": len(rows), "cutoff": cutoff,
+        "scoring_seconds": scoring_seconds,
+        "purchased_share": float(purchased.mean()), "alive_share": float(alive.mean()),
+        "auc": {
+            "P(alive), purchase in the holdout": auc(p_alive, purchased),
+            "scorecard, purchase in the holdout": auc(-risk, purchased),
+            "P(alive), truly alive at the cutoff": auc(p_alive, alive),
+            "scorecard, truly alive at the cutoff": auc(-risk, alive),
+        },
+    })
+    return results
+
+
+def churn_section(rows):
+    fit = next(r for r in rows if r["kind"] == "fit")
+    scores = next(r for r in rows if r["kind"] == "auc")
+    names = ("r", "alpha", "a", "b")
+    lines = [
+        "## churn", "",
+        f"Calibrated at {scores['cutoff']} ({CHURN_HOLDOUT_DAYS} days before the as-of date), in "
+        f"days. custlake's calibration_summary equals DuckDB's independent definition: "
+        f"{'yes' if fit['same_summary'] else 'NO'}.", "",
+        f"| fit | customers | custlake median (min-max) | lifetimes {fit['lifetimes']} median "
+        "(min-max) | custlake/lifetimes |",
+        "|---|---|---|---|---|",
+        f"| bgnbd_fit | {fit['sample']:,} | {fit['custlake_sample']['median']:.3f} s "
+        f"({fit['custlake_sample']['min']:.3f}-{fit['custlake_sample']['max']:.3f}) "
+        f"| {fit['lifetimes_sample']['median']:.2f} s ({fit['lifetimes_sample']['min']:.2f}-"
+        f"{fit['lifetimes_sample']['max']:.2f}) | {fit['ratio']:.4f} |",
+        f"| bgnbd_fit | {fit['customers']:,} | {fit['custlake_all']['median']:.3f} s "
+        f"({fit['custlake_all']['min']:.3f}-{fit['custlake_all']['max']:.3f}) | | |",
+        "",
+        "Parameters on the sample, custlake / lifetimes: "
+        + ", ".join(f"{n} {x:.6g} / {y:.6g}" for n, x, y in
+                    zip(names, fit["params_custlake"], fit["params_lifetimes"]))
+        + f" (largest relative difference {fit['max_relative_difference']:.1e}). On every "
+        "customer: " + ", ".join(f"{n} {x:.6g}" for n, x in zip(names, fit["fit_all"][:4]))
+        + f", log-likelihood {fit['fit_all'][4]:.1f}, converged {fit['fit_all'][5]}, "
+        f"{fit['fit_all'][6]} iterations.", "",
+        f"Scores of {scores['customers']:,} customers at the cutoff (segments.churn_scores, "
+        f"{scores['scoring_seconds']:.1f} s): {scores['purchased_share']:.1%} bought again in "
+        f"the holdout, {scores['alive_share']:.1%} were truly alive at the cutoff "
+        "(truth/customers.parquet).", "",
+        "| score | predicts | AUC |", "|---|---|---|",
+    ]
+    for name, value in scores["auc"].items():
+        score, predicts = name.split(", ", 1)
+        lines.append(f"| {score} | {predicts} | {value:.3f} |")
+    lines.append("")
+    return lines
+
+
 def spill_metrics(plan):
     """Sums of spill_count, spilled_rows and spilled_bytes over a plan's operators (EXPLAIN
     ANALYZE prints them rounded: `10.33 M` rows, `151.2 MB` with 1024-based units)."""
@@ -585,6 +783,8 @@ def main():
         custlake.stop()
         if postgres:
             postgres.stop()
+    if "churn" in args.workloads:
+        results += run_churn(args, args.binary, lake)
     if "scale" in args.workloads:
         results += run_scale(args, args.binary, lake, peaks)
         if f"DuckDB {duckdb.__version__}" not in peers:
@@ -757,6 +957,11 @@ def report(args, lake, as_of, results, peaks, peers):
     ]
     compared = [r for r in results if "ratios" in r]
     for group in GROUPS:
+        if group == "churn":
+            churn = [r for r in results if r["group"] == "churn"]
+            if churn:
+                lines += churn_section(churn)
+            continue
         if group == "scale":
             lines += scale_section(out, [r for r in results if r["group"] == "scale"],
                                    [r for r in results if r["group"] == "spill"])
@@ -812,6 +1017,8 @@ def report(args, lake, as_of, results, peaks, peers):
     log(f"written to {out}")
     failures = [r["workload"] for r in compared if not r["same_result"]]
     failures += [f"{r['workload']}: {r['errors']} errors" for r in load if r["errors"]]
+    failures += ["churn: calibration summaries differ" for r in results
+                 if r["group"] == "churn" and r["kind"] == "fit" and not r["same_summary"]]
     failures += [f"{r['workload']}: did not spill" for r in results
                  if r["group"] == "spill" and r["spill"]["spill_count"] == 0]
     if failures:

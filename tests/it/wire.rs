@@ -880,3 +880,54 @@ async fn the_as_of_date_is_a_setting_of_the_connection() {
     // The refused values left the setting as it was.
     assert_eq!(as_of(&first).await, date(2024, 1, 31));
 }
+
+/// The churn models over the wire: a fit's struct arrives as a JSON object, a prediction
+/// takes bound parameters, and a bad summary is a data exception (22000) naming the function,
+/// after which the connection goes on.
+#[tokio::test]
+async fn churn_models_answer_over_the_wire() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let rows = simple_rows(
+        &client,
+        "SELECT bgnbd_fit(s.x, s.t_x, s.age) FROM (SELECT calibration_summary(order_ts, amount, \
+         DATE '2024-06-30') AS s FROM orders WHERE status = 'completed' GROUP BY customer_id) \
+         WHERE s IS NOT NULL",
+    )
+    .await;
+    let fit = rows[0][0].clone().expect("a fit");
+    for field in [
+        "\"r\":",
+        "\"alpha\":",
+        "\"a\":",
+        "\"b\":",
+        "\"converged\":true",
+    ] {
+        assert!(fit.contains(field), "{fit}");
+    }
+    // Bound parameters (extended protocol, binary results): CDNOW customer 1 at the published
+    // estimates; lifetimes gives 0.72657857.
+    let statement = "SELECT bgnbd_p_alive($1::double precision, $2::double precision, \
+                     $3::double precision, named_struct('r', 0.243, 'alpha', 4.414, \
+                     'a', 0.793, 'b', 2.426))";
+    let row = client
+        .query_one(statement, &[&2.0_f64, &30.43_f64, &38.86_f64])
+        .await
+        .unwrap();
+    let p_alive: f64 = row.get(0);
+    assert!((p_alive - 0.726_578_57).abs() < 1e-8, "{p_alive}");
+    let error = client
+        .query_one(statement, &[&2.0_f64, &40.0_f64, &38.86_f64])
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "22000", "{error:?}");
+    let message = error.as_db_error().map(|e| e.message().to_string());
+    assert!(
+        message
+            .as_deref()
+            .is_some_and(|m| m.contains("bgnbd_p_alive: t_x (recency) must be between 0 and T")),
+        "{message:?}"
+    );
+    assert_answers(&client).await;
+    server.stop().await;
+}

@@ -251,6 +251,34 @@ mod tests {
         }
     }
 
+    /// 400 random BG/NBD cases (r, a, b from 0.05 to 20, x up to 1,000, z up to 1 − 1e-9),
+    /// from `tests/data/hyp2f1/hyp2f1_mpmath.py`.
+    #[test]
+    fn hyp2f1_matches_mpmath_over_the_bgnbd_range() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/hyp2f1/hyp2f1_mpmath.csv"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut worst: f64 = 0.0;
+        for line in text.lines().skip(1) {
+            let v: Vec<f64> = line.split(',').map(|f| f.parse().unwrap()).collect();
+            let &[a, b, c, z, ln_abs, sign] = v.as_slice() else {
+                panic!("{line}");
+            };
+            let got = hyp2f1(a, b, c, z).unwrap_or_else(|| panic!("2F1({a}, {b}; {c}; {z})"));
+            assert_eq!(got.sign, sign, "sign of 2F1({a}, {b}; {c}; {z})");
+            let error = (got.ln_abs - ln_abs).abs() / ln_abs.abs().max(1.0);
+            worst = worst.max(error);
+            assert!(
+                error <= 1e-9,
+                "2F1({a}, {b}; {c}; {z}): ln |F| {} against {ln_abs}",
+                got.ln_abs
+            );
+        }
+        assert!(text.lines().count() > 300 && worst < 1e-9, "worst {worst}");
+    }
+
     #[test]
     fn hyp2f1_outside_its_domain_is_none() {
         assert_eq!(hyp2f1(1.0, 1.0, 2.0, 1.0), None);
