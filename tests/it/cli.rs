@@ -305,6 +305,15 @@ async fn serve_without_a_lake_generates_and_serves_the_demo_lake() {
             "{} champions",
             row.get::<_, i64>(1)
         );
-        assert_eq!(row.get::<_, i64>(2), 10);
+        // Every shipped saved query is served.
+        let shipped = std::fs::read_dir(crate::common::manifest_dir().join("queries"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "sql"))
+            })
+            .count();
+        assert_eq!(row.get::<_, i64>(2), shipped as i64);
+        assert_eq!(shipped, 12);
     }
 }

@@ -194,26 +194,47 @@ impl Likelihood for Calibration {
                 }
             })
             .collect();
-        let [ll, g_r, g_alpha, g_a, g_b] = self.sample.sum(|group, t_x, age| {
-            let k = &per_count[group];
-            let ln_age = (alpha + age).ln();
+        // ln(α + t) and 1/(α + t) once per distinct t_x and T.
+        let logs = |values: &[f64]| -> Vec<(f64, f64)> {
+            values
+                .iter()
+                .map(|t| ((alpha + t).ln(), 1.0 / (alpha + t)))
+                .collect()
+        };
+        let (recency, age) = (logs(self.sample.u_values()), logs(self.sample.v_values()));
+        let [ll, g_r, g_alpha, g_a, g_b] = self.sample.sum(|row| {
+            let k = &per_count[row.group];
+            let (ln_age, inv_age) = age[row.v_index];
             let a3 = -(r + k.x) * ln_age;
-            let (ln_sum, w3, w4, ln_recency) = if k.x > 0.0 {
-                let ln_recency = (alpha + t_x).ln();
-                let a4 = k.ln_a_over - (r + k.x) * ln_recency;
-                let top = a3.max(a4);
-                let (e3, e4) = ((a3 - top).exp(), (a4 - top).exp());
-                let sum = e3 + e4;
-                (top + sum.ln(), e3 / sum, e4 / sum, ln_recency)
+            if k.x == 0.0 {
+                return [
+                    k.constant + a3,
+                    k.d_r - ln_age,
+                    r / alpha - r * inv_age,
+                    k.d_a,
+                    k.d_b,
+                ];
+            }
+            let (ln_recency, inv_recency) = recency[row.u_index];
+            let a4 = k.ln_a_over - (r + k.x) * ln_recency;
+            // ln(e^a3 + e^a4) and the two shares, with one exponential.
+            let (top, e) = if a4 > a3 {
+                (a4, (a3 - a4).exp())
             } else {
-                (a3, 1.0, 0.0, 0.0)
+                (a3, (a4 - a3).exp())
+            };
+            let (share_top, share_other) = (1.0 / (1.0 + e), e / (1.0 + e));
+            let (w3, w4) = if a4 > a3 {
+                (share_other, share_top)
+            } else {
+                (share_top, share_other)
             };
             [
-                k.constant + ln_sum,
+                k.constant + top + e.ln_1p(),
                 k.d_r - w3 * ln_age - w4 * ln_recency,
-                r / alpha - (r + k.x) * (w3 / (alpha + age) + w4 / (alpha + t_x)),
+                r / alpha - (r + k.x) * (w3 * inv_age + w4 * inv_recency),
                 k.d_a + w4 / a,
-                k.d_b - if k.x > 0.0 { w4 / (b + k.x - 1.0) } else { 0.0 },
+                k.d_b - w4 / (b + k.x - 1.0),
             ]
         });
         let gradient = vec![g_r, g_alpha, g_a, g_b];
@@ -234,7 +255,7 @@ pub fn fit(calibration: &Calibration) -> Result<(BgNbd, Fit), String> {
     let counts: Vec<u64> = calibration.sample.counts().collect();
     let [repeats, age] = calibration
         .sample
-        .sum(|group, _, age| [counts[group] as f64, age]);
+        .sum(|row| [counts[row.group] as f64, row.v]);
     if repeats == 0.0 {
         return Err(
             "no customer has a repeat purchase: the purchase rate cannot be estimated".into(),

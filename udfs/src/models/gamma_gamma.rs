@@ -121,8 +121,9 @@ impl Likelihood for Spend {
                 ]
             })
             .collect();
-        let [ll, g_p, g_q, g_gamma] = self.sample.sum(|group, zbar, ln_zbar| {
-            let [x, px, constant, d_p, d_q] = per_count[group];
+        let [ll, g_p, g_q, g_gamma] = self.sample.sum(|row| {
+            let (zbar, ln_zbar) = (row.u, row.v);
+            let [x, px, constant, d_p, d_q] = per_count[row.group];
             let total = x * zbar + gamma;
             let ln_total = total.ln();
             [
@@ -148,7 +149,7 @@ pub fn fit(spend: &Spend) -> Result<(GammaGamma, Fit), String> {
     if customers == 0.0 {
         return Err("no customer with a repeat purchase to fit".to_string());
     }
-    let [zbar_total] = spend.sample.sum(|_, zbar, _| [zbar]);
+    let [zbar_total] = spend.sample.sum(|row| [row.u]);
     let result = maximize(spend, &[1.0, 2.0, zbar_total / customers])?;
     let &[p, q, gamma] = result.params.as_slice() else {
         return Err("the optimiser returned the wrong number of parameters".into());

@@ -6,8 +6,11 @@
 //! Both models are fitted on one row per customer. [`Sample`] holds those rows sorted by the
 //! customer's number of repeat purchases `x`, with identical rows merged into one with a
 //! weight: every term of the likelihoods that depends on `x` alone (log-gamma and digamma
-//! values) is then computed once per distinct `x`, and the remaining per-row work is a few
-//! logarithms, summed over contiguous chunks on all cores.
+//! values) is then computed once per distinct `x`. Times (t_x and T) take few distinct values
+//! — whole days, or weeks to two decimals — so each row also points into tables of the
+//! distinct values, and a term such as ln(α + T) is computed once per distinct T and looked
+//! up. What remains per row is an exponential and a logarithm, summed over contiguous chunks
+//! on all cores.
 
 pub mod bgnbd;
 pub mod gamma_gamma;
@@ -28,6 +31,40 @@ pub struct Sample {
     u: Vec<f64>,
     v: Vec<f64>,
     weight: Vec<f64>,
+    /// The distinct values of `u` (sorted), and each row's position in it.
+    u_table: Vec<f64>,
+    u_index: Vec<u32>,
+    /// The same for `v`.
+    v_table: Vec<f64>,
+    v_index: Vec<u32>,
+}
+
+/// One row of a [`Sample`], as [`Sample::sum`] hands it over.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    /// The position of the row's `x` in [`Sample::counts`].
+    pub group: usize,
+    pub u: f64,
+    pub v: f64,
+    /// The position of `u` in [`Sample::u_values`].
+    pub u_index: usize,
+    /// The position of `v` in [`Sample::v_values`].
+    pub v_index: usize,
+}
+
+/// The distinct values of `values`, sorted, and the position of each value among them.
+fn table(values: &[f64]) -> (Vec<f64>, Vec<u32>) {
+    let mut distinct = values.to_vec();
+    distinct.sort_unstable_by(f64::total_cmp);
+    distinct.dedup();
+    let index = values
+        .iter()
+        .map(|v| {
+            let position = distinct.partition_point(|d| d.total_cmp(v).is_lt());
+            u32::try_from(position).unwrap_or(u32::MAX)
+        })
+        .collect();
+    (distinct, index)
 }
 
 impl Sample {
@@ -59,7 +96,19 @@ impl Sample {
                 }
             }
         }
+        (sample.u_table, sample.u_index) = table(&sample.u);
+        (sample.v_table, sample.v_index) = table(&sample.v);
         sample
+    }
+
+    /// The distinct values of `u`, sorted ([`Row::u_index`] points into it).
+    pub fn u_values(&self) -> &[f64] {
+        &self.u_table
+    }
+
+    /// The distinct values of `v`, sorted ([`Row::v_index`] points into it).
+    pub fn v_values(&self) -> &[f64] {
+        &self.v_table
     }
 
     fn push(&mut self, u: f64, v: f64) {
@@ -83,12 +132,9 @@ impl Sample {
         self.u.len()
     }
 
-    /// Σ over rows of `weight · row(group, u, v)`, where `group` indexes [`Sample::counts`];
-    /// contiguous chunks of rows are summed on separate threads.
-    pub fn sum<const K: usize>(
-        &self,
-        row: impl Fn(usize, f64, f64) -> [f64; K] + Sync,
-    ) -> [f64; K] {
+    /// Σ over rows of `weight · row(Row)`; contiguous chunks of rows are summed on separate
+    /// threads.
+    pub fn sum<const K: usize>(&self, row: impl Fn(Row) -> [f64; K] + Sync) -> [f64; K] {
         let rows = self.u.len();
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -101,7 +147,13 @@ impl Sample {
                 let start = rows.start.max(range.start);
                 let end = rows.end.min(range.end);
                 for i in start..end {
-                    let values = row(group, self.u[i], self.v[i]);
+                    let values = row(Row {
+                        group,
+                        u: self.u[i],
+                        v: self.v[i],
+                        u_index: self.u_index[i] as usize,
+                        v_index: self.v_index[i] as usize,
+                    });
                     for (t, value) in total.iter_mut().zip(values) {
                         *t += self.weight[i] * value;
                     }
@@ -152,7 +204,16 @@ mod tests {
         assert_eq!(sample.distinct_rows(), 4);
         assert_eq!(sample.customers(), 5.0);
         let counts: Vec<u64> = sample.counts().collect();
-        let [n, xs, us] = sample.sum(|g, u, _| [1.0, counts[g] as f64, u]);
+        let [n, xs, us] = sample.sum(|row| [1.0, counts[row.group] as f64, row.u]);
         assert_eq!((n, xs, us), (5.0, 6.0, 5.0));
+        // The tables hold the distinct values, and each row points at its own.
+        assert_eq!(sample.u_values(), [0.0, 1.0, 3.0]);
+        assert_eq!(sample.v_values(), [4.0, 5.0]);
+        let [mismatches] = sample.sum(|row| {
+            let u = sample.u_values()[row.u_index];
+            let v = sample.v_values()[row.v_index];
+            [f64::from(u8::from(u != row.u || v != row.v))]
+        });
+        assert_eq!(mismatches, 0.0);
     }
 }
