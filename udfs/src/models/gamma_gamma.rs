@@ -13,8 +13,8 @@
 
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use super::Sample;
 use super::optimize::{Fit, Likelihood, maximize};
+use super::{Sample, WARM_START_ROWS};
 
 /// The three Gamma-Gamma parameters (γ is `gamma`, lifetimes' `v`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -150,7 +150,15 @@ pub fn fit(spend: &Spend) -> Result<(GammaGamma, Fit), String> {
         return Err("no customer with a repeat purchase to fit".to_string());
     }
     let [zbar_total] = spend.sample.sum(|row| [row.u]);
-    let result = maximize(spend, &[1.0, 2.0, zbar_total / customers])?;
+    let mut start = vec![1.0, 2.0, zbar_total / customers];
+    // As bgnbd::fit: most of the way on a subsample.
+    if let Some(sample) = spend.sample.subsample(WARM_START_ROWS) {
+        let warm = maximize(&Spend { sample }, &start)?;
+        if warm.params.iter().all(|p| p.is_finite() && *p > 0.0) {
+            start = warm.params;
+        }
+    }
+    let result = maximize(spend, &start)?;
     let &[p, q, gamma] = result.params.as_slice() else {
         return Err("the optimiser returned the wrong number of parameters".into());
     };

@@ -19,6 +19,11 @@ pub mod special;
 
 use std::ops::Range;
 
+/// A fit on more distinct rows first fits a systematic subsample of about this many and
+/// starts from its optimum: the subsample's iterations are cheap, and from there the full fit
+/// needs few.
+pub const WARM_START_ROWS: usize = 20_000;
+
 /// Below this many rows a chunk is not worth a thread of its own.
 const ROWS_PER_THREAD: usize = 32_768;
 
@@ -99,6 +104,26 @@ impl Sample {
         (sample.u_table, sample.u_index) = table(&sample.u);
         (sample.v_table, sample.v_index) = table(&sample.v);
         sample
+    }
+
+    /// Every k-th row (with its weight), k chosen to keep about `rows` rows; `None` when the
+    /// sample is not more than twice that size. The rows are sorted by x, t_x and T, so the
+    /// subsample keeps the shape of the whole.
+    pub fn subsample(&self, rows: usize) -> Option<Sample> {
+        let step = self.u.len() / rows.max(1);
+        if step < 2 {
+            return None;
+        }
+        let mut kept = Vec::with_capacity(self.u.len() / step + 1);
+        for (x, range) in &self.groups {
+            for i in range.clone().filter(|i| i % step == 0) {
+                kept.push((*x, self.u[i], self.v[i], self.weight[i]));
+            }
+        }
+        let mut sample = Sample::new(kept.iter().map(|&(x, u, v, _)| (x, u, v)).collect());
+        // Rows were distinct, so they stay one to one, in the same order.
+        sample.weight = kept.iter().map(|&(.., w)| w).collect();
+        Some(sample)
     }
 
     /// The distinct values of `u`, sorted ([`Row::u_index`] points into it).
