@@ -586,13 +586,26 @@ def run_churn(args, binary, lake):
             scored = pg.execute("SELECT customer_id, p_alive, churn_risk "
                                 "FROM segments.churn_scores ORDER BY customer_id").fetchall()
             scoring_seconds = time.perf_counter() - start
+            # BG/NBD's own forecast for the holdout: expected purchases in its 182 days.
+            expected = dict(pg.execute(f"""
+                WITH h AS (
+                    SELECT customer_id, s.x AS x, s.t_x AS t_x, s.age AS age
+                    FROM (SELECT customer_id, calibration_summary(order_ts, amount,
+                          DATE '{cutoff}') AS s FROM orders WHERE status = 'completed'
+                          GROUP BY customer_id)
+                    WHERE s IS NOT NULL
+                ), m AS (SELECT bgnbd_fit(x, t_x, age) AS m FROM h)
+                SELECT h.customer_id,
+                       bgnbd_expected_purchases({CHURN_HOLDOUT_DAYS}, h.x, h.t_x, h.age, m.m)
+                FROM h CROSS JOIN m""").fetchall())
         outcome = duck.execute(f"""
             SELECT s.customer_id,
                    EXISTS (SELECT 1 FROM orders AS o WHERE o.customer_id = s.customer_id
                            AND o.status = 'completed'
                            AND CAST(o.order_ts AS DATE) > DATE '{cutoff}'
                            AND CAST(o.order_ts AS DATE) <= DATE '{as_of}') AS purchased,
-                   t.dropout_ts IS NULL OR CAST(t.dropout_ts AS DATE) > DATE '{cutoff}' AS alive
+                   t.dropout_ts IS NULL OR CAST(t.dropout_ts AS DATE) > DATE '{cutoff}' AS alive,
+                   s.x > 0 AS repeat_buyer
             FROM read_parquet('{summary_path}') AS s
             JOIN read_parquet('{lake / "truth" / "customers.parquet"}') AS t USING (customer_id)
             ORDER BY s.customer_id""").fetchall()
@@ -600,11 +613,14 @@ def run_churn(args, binary, lake):
         server.stop()
         duck.close()
     outcome = {row[0]: row[1:] for row in outcome}
-    rows = [(p_alive, float(risk), *outcome[cid]) for cid, p_alive, risk in scored if cid in outcome]
+    rows = [(p_alive, float(risk), *outcome[cid], expected[cid])
+            for cid, p_alive, risk in scored if cid in outcome]
     p_alive = np.array([r[0] for r in rows])
     risk = np.array([r[1] for r in rows])
     purchased = np.array([r[2] for r in rows])
     alive = np.array([r[3] for r in rows])
+    repeat = np.array([r[4] for r in rows])
+    forecast = np.array([r[5] for r in rows])
     results.append({
         "group": "churn", "kind": "auc", "customers": len(rows), "cutoff": cutoff,
         "scoring_seconds": scoring_seconds,
@@ -612,9 +628,18 @@ def run_churn(args, binary, lake):
         "auc": {
             "P(alive), purchase in the holdout": auc(p_alive, purchased),
             "scorecard, purchase in the holdout": auc(-risk, purchased),
+            "BG/NBD expected purchases in the holdout, purchase in the holdout":
+                auc(forecast, purchased),
             "P(alive), truly alive at the cutoff": auc(p_alive, alive),
             "scorecard, truly alive at the cutoff": auc(-risk, alive),
+            # BG/NBD gives P(alive) = 1 to every customer without a repeat purchase; among
+            # repeat buyers the two rank on equal terms.
+            "P(alive), purchase in the holdout (repeat buyers)": auc(p_alive[repeat], purchased[repeat]),
+            "scorecard, purchase in the holdout (repeat buyers)": auc(-risk[repeat], purchased[repeat]),
+            "P(alive), truly alive at the cutoff (repeat buyers)": auc(p_alive[repeat], alive[repeat]),
+            "scorecard, truly alive at the cutoff (repeat buyers)": auc(-risk[repeat], alive[repeat]),
         },
+        "repeat_share": float(repeat.mean()),
     })
     return results
 
@@ -648,7 +673,7 @@ def churn_section(rows):
         f"Scores of {scores['customers']:,} customers at the cutoff (segments.churn_scores, "
         f"{scores['scoring_seconds']:.1f} s): {scores['purchased_share']:.1%} bought again in "
         f"the holdout, {scores['alive_share']:.1%} were truly alive at the cutoff "
-        "(truth/customers.parquet).", "",
+        f"(truth/customers.parquet), {scores['repeat_share']:.1%} had a repeat purchase.", "",
         "| score | predicts | AUC |", "|---|---|---|",
     ]
     for name, value in scores["auc"].items():

@@ -2,6 +2,11 @@
 //! which keeps every parameter positive without bounds and puts parameters of very different
 //! scales (a rate of 0.2, a scale of 15 in currency) on an equal footing.
 //!
+//! The line search is More-Thuente's. It makes about eleven likelihood evaluations per
+//! iteration on large fits. argmin's backtracking search needs two, but it runs without an
+//! iteration limit and did not return on the exponential test below. A bounded line search
+//! is the next speed-up.
+//!
 //! The objective is the mean negative log-likelihood per customer, so the gradient tolerance
 //! means the same for a hundred customers as for a million. argmin asks for the cost and the
 //! gradient separately, at the same point; one evaluation computes both and is cached.
