@@ -810,6 +810,7 @@ def main():
             postgres.stop()
     if "churn" in args.workloads:
         results += run_churn(args, args.binary, lake)
+        peers.append(f"lifetimes {next(r['lifetimes'] for r in results if r.get('kind') == 'fit')}")
     if "scale" in args.workloads:
         results += run_scale(args, args.binary, lake, peaks)
         if f"DuckDB {duckdb.__version__}" not in peers:
