@@ -9,29 +9,17 @@
 
 use std::sync::LazyLock;
 
-use datafusion::arrow::datatypes::{DataType, FieldRef};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue, exec_err};
-use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::utils::AggregateOrderSensitivity;
-use datafusion::logical_expr::{
-    Accumulator, AggregateUDFImpl, Documentation, GroupsAccumulator, ReversedUDAF, Signature,
-    Volatility,
-};
+use datafusion::logical_expr::Documentation;
 
 use crate::DOC_SECTION;
-use crate::args::{Kind, Param, coerce, param};
-use crate::fit_rows::{
-    RowFit, RowsAccumulator, RowsGroupsAccumulator, fit_type, fit_value, no_fit, state_fields,
-};
+use crate::fit_rows::{FitAggregate, RowFit, fit_type, fit_value, no_fit};
 use crate::models::bgnbd::{self, Calibration, Customer};
 
 const NAME: &str = "bgnbd_fit";
 const SYNTAX: &str = "bgnbd_fit(x, t_x, T)";
-const PARAMS: [Param; 3] = [
-    param("x", Kind::Number),
-    param("t_x", Kind::Number),
-    param("T", Kind::Number),
-];
+const ARGUMENTS: [&str; 3] = ["x", "t_x", "T"];
 /// The model's parameters, as the result struct names them.
 pub(crate) const PARAM_NAMES: [&str; 4] = ["r", "alpha", "a", "b"];
 
@@ -77,28 +65,16 @@ static DOCUMENTATION: LazyLock<Documentation> = LazyLock::new(|| {
 });
 
 /// The `bgnbd_fit` aggregate function; see the module documentation.
+pub type BgNbdFit = FitAggregate<BgNbdModel>;
+
+/// The model `bgnbd_fit` fits.
 #[derive(Debug, PartialEq, Eq, Hash)]
-pub struct BgNbdFit {
-    signature: Signature,
-}
+pub struct BgNbdModel;
 
-impl Default for BgNbdFit {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl BgNbdFit {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl RowFit for BgNbdFit {
+impl RowFit for BgNbdModel {
     const NAME: &'static str = NAME;
-    const WIDTH: usize = 3;
+    const SYNTAX: &'static str = SYNTAX;
+    const ARGUMENTS: &'static [&'static str] = &ARGUMENTS;
 
     fn check(row: &[f64]) -> std::result::Result<bool, String> {
         let &[x, t_x, age] = row else {
@@ -134,53 +110,8 @@ impl RowFit for BgNbdFit {
     fn return_type() -> DataType {
         fit_type(&PARAM_NAMES)
     }
-}
 
-impl AggregateUDFImpl for BgNbdFit {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        coerce(NAME, SYNTAX, &PARAMS, 3, arg_types)
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(<Self as RowFit>::return_type())
-    }
-
-    fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::<RowsAccumulator<Self>>::default())
-    }
-
-    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        Ok(state_fields(args.name))
-    }
-
-    fn groups_accumulator_supported(&self, _args: AccumulatorArgs) -> bool {
-        true
-    }
-
-    fn create_groups_accumulator(
-        &self,
-        _args: AccumulatorArgs,
-    ) -> Result<Box<dyn GroupsAccumulator>> {
-        Ok(Box::<RowsGroupsAccumulator<Self>>::default())
-    }
-
-    fn order_sensitivity(&self) -> AggregateOrderSensitivity {
-        AggregateOrderSensitivity::Insensitive
-    }
-
-    fn reverse_expr(&self) -> ReversedUDAF {
-        ReversedUDAF::Identical
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        Some(&DOCUMENTATION)
+    fn documentation() -> &'static Documentation {
+        &DOCUMENTATION
     }
 }

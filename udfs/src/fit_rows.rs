@@ -1,10 +1,12 @@
-//! The accumulators of the model-fitting aggregates (`bgnbd_fit`, `gamma_gamma_fit`): a fit
+//! The model-fitting aggregates (`bgnbd_fit`, `gamma_gamma_fit`): one aggregate function,
+//! [`FitAggregate`], for any model that implements [`RowFit`]. A fit
 //! needs every customer's row at once, so each partition collects its rows (checked as they
 //! arrive, so a bad row fails the query where it is read), partial states are lists of
 //! numbers merged by concatenation, and the final evaluation hands all rows of a group to the
 //! model, whose likelihood is then summed on all cores (see [`crate::models`]).
 
 use std::fmt::Debug;
+use std::hash::Hash;
 use std::marker::PhantomData;
 use std::mem::{size_of, size_of_val};
 use std::sync::Arc;
@@ -15,26 +17,109 @@ use datafusion::arrow::array::{
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
 use datafusion::common::scalar::ScalarStructBuilder;
 use datafusion::common::{Result, ScalarValue, exec_err, internal_err};
-use datafusion::logical_expr::utils::format_state_name;
-use datafusion::logical_expr::{Accumulator, EmitTo, GroupsAccumulator};
+use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
+use datafusion::logical_expr::utils::{AggregateOrderSensitivity, format_state_name};
+use datafusion::logical_expr::{
+    Accumulator, AggregateUDFImpl, Documentation, EmitTo, GroupsAccumulator, ReversedUDAF,
+    Signature, Volatility,
+};
 
-use crate::args::selected;
+use crate::args::{Kind, Param, coerce, param, selected};
 
 /// A model fitted by an aggregate over rows of `WIDTH` numbers.
-pub(crate) trait RowFit: Debug + Send + Sync + 'static {
+pub trait RowFit: Debug + PartialEq + Eq + Hash + Send + Sync + 'static {
     const NAME: &'static str;
-    /// Numbers per row: the aggregate's arguments.
-    const WIDTH: usize;
+    const SYNTAX: &'static str;
+    /// The names of the aggregate's arguments, all required and all numbers.
+    const ARGUMENTS: &'static [&'static str];
+    /// Numbers per row: the number of arguments.
+    const WIDTH: usize = Self::ARGUMENTS.len();
     /// Checks one row (no NULLs in it): `Ok(false)` leaves it out of the fit.
     fn check(row: &[f64]) -> std::result::Result<bool, String>;
     /// The fit of `rows` (`WIDTH` numbers each, one after the other) as a struct of
     /// [`RowFit::return_type`]; NULL when there is nothing to fit.
     fn fit(rows: &[f64]) -> Result<ScalarValue>;
     fn return_type() -> DataType;
+    fn documentation() -> &'static Documentation;
+}
+
+/// The aggregate function that fits model `F`.
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct FitAggregate<F> {
+    signature: Signature,
+    model: PhantomData<F>,
+}
+
+impl<F: RowFit> Default for FitAggregate<F> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<F: RowFit> FitAggregate<F> {
+    pub fn new() -> Self {
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+            model: PhantomData,
+        }
+    }
+}
+
+impl<F: RowFit> AggregateUDFImpl for FitAggregate<F> {
+    fn name(&self) -> &str {
+        F::NAME
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        let params: Vec<Param> = F::ARGUMENTS
+            .iter()
+            .map(|name| param(name, Kind::Number))
+            .collect();
+        coerce(F::NAME, F::SYNTAX, &params, F::WIDTH, arg_types)
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(F::return_type())
+    }
+
+    fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
+        Ok(Box::<RowsAccumulator<F>>::default())
+    }
+
+    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
+        Ok(state_fields(args.name))
+    }
+
+    fn groups_accumulator_supported(&self, _args: AccumulatorArgs) -> bool {
+        true
+    }
+
+    fn create_groups_accumulator(
+        &self,
+        _args: AccumulatorArgs,
+    ) -> Result<Box<dyn GroupsAccumulator>> {
+        Ok(Box::<RowsGroupsAccumulator<F>>::default())
+    }
+
+    fn order_sensitivity(&self) -> AggregateOrderSensitivity {
+        AggregateOrderSensitivity::Insensitive
+    }
+
+    fn reverse_expr(&self) -> ReversedUDAF {
+        ReversedUDAF::Identical
+    }
+
+    fn documentation(&self) -> Option<&Documentation> {
+        Some(F::documentation())
+    }
 }
 
 /// The state of a fitting aggregate: one list of all rows' numbers.
-pub(crate) fn state_fields(name: &str) -> Vec<FieldRef> {
+fn state_fields(name: &str) -> Vec<FieldRef> {
     vec![Arc::new(Field::new(
         format_state_name(name, "rows"),
         DataType::new_list(DataType::Float64, true),

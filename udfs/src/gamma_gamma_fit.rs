@@ -10,25 +10,17 @@
 
 use std::sync::LazyLock;
 
-use datafusion::arrow::datatypes::{DataType, FieldRef};
+use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue, exec_err};
-use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::utils::AggregateOrderSensitivity;
-use datafusion::logical_expr::{
-    Accumulator, AggregateUDFImpl, Documentation, GroupsAccumulator, ReversedUDAF, Signature,
-    Volatility,
-};
+use datafusion::logical_expr::Documentation;
 
 use crate::DOC_SECTION;
-use crate::args::{Kind, Param, coerce, param};
-use crate::fit_rows::{
-    RowFit, RowsAccumulator, RowsGroupsAccumulator, fit_type, fit_value, no_fit, state_fields,
-};
+use crate::fit_rows::{FitAggregate, RowFit, fit_type, fit_value, no_fit};
 use crate::models::gamma_gamma::{self, Spend};
 
 const NAME: &str = "gamma_gamma_fit";
 const SYNTAX: &str = "gamma_gamma_fit(x, zbar)";
-const PARAMS: [Param; 2] = [param("x", Kind::Number), param("zbar", Kind::Number)];
+const ARGUMENTS: [&str; 2] = ["x", "zbar"];
 /// The model's parameters, as the result struct names them.
 pub(crate) const PARAM_NAMES: [&str; 3] = ["p", "q", "gamma"];
 
@@ -66,28 +58,16 @@ static DOCUMENTATION: LazyLock<Documentation> = LazyLock::new(|| {
 });
 
 /// The `gamma_gamma_fit` aggregate function; see the module documentation.
+pub type GammaGammaFit = FitAggregate<GammaGammaModel>;
+
+/// The model `gamma_gamma_fit` fits.
 #[derive(Debug, PartialEq, Eq, Hash)]
-pub struct GammaGammaFit {
-    signature: Signature,
-}
+pub struct GammaGammaModel;
 
-impl Default for GammaGammaFit {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl GammaGammaFit {
-    pub fn new() -> Self {
-        Self {
-            signature: Signature::user_defined(Volatility::Immutable),
-        }
-    }
-}
-
-impl RowFit for GammaGammaFit {
+impl RowFit for GammaGammaModel {
     const NAME: &'static str = NAME;
-    const WIDTH: usize = 2;
+    const SYNTAX: &'static str = SYNTAX;
+    const ARGUMENTS: &'static [&'static str] = &ARGUMENTS;
 
     fn check(row: &[f64]) -> std::result::Result<bool, String> {
         let &[x, zbar] = row else {
@@ -114,53 +94,8 @@ impl RowFit for GammaGammaFit {
     fn return_type() -> DataType {
         fit_type(&PARAM_NAMES)
     }
-}
 
-impl AggregateUDFImpl for GammaGammaFit {
-    fn name(&self) -> &str {
-        NAME
-    }
-
-    fn signature(&self) -> &Signature {
-        &self.signature
-    }
-
-    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        coerce(NAME, SYNTAX, &PARAMS, 2, arg_types)
-    }
-
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(<Self as RowFit>::return_type())
-    }
-
-    fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::<RowsAccumulator<Self>>::default())
-    }
-
-    fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        Ok(state_fields(args.name))
-    }
-
-    fn groups_accumulator_supported(&self, _args: AccumulatorArgs) -> bool {
-        true
-    }
-
-    fn create_groups_accumulator(
-        &self,
-        _args: AccumulatorArgs,
-    ) -> Result<Box<dyn GroupsAccumulator>> {
-        Ok(Box::<RowsGroupsAccumulator<Self>>::default())
-    }
-
-    fn order_sensitivity(&self) -> AggregateOrderSensitivity {
-        AggregateOrderSensitivity::Insensitive
-    }
-
-    fn reverse_expr(&self) -> ReversedUDAF {
-        ReversedUDAF::Identical
-    }
-
-    fn documentation(&self) -> Option<&Documentation> {
-        Some(&DOCUMENTATION)
+    fn documentation() -> &'static Documentation {
+        &DOCUMENTATION
     }
 }
