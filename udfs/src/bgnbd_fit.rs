@@ -16,6 +16,7 @@ use datafusion::logical_expr::Documentation;
 use crate::DOC_SECTION;
 use crate::fit_rows::{FitAggregate, RowFit, fit_type, fit_value, no_fit};
 use crate::models::bgnbd::{self, Calibration, Customer};
+use crate::models::optimize::Likelihood;
 
 const NAME: &str = "bgnbd_fit";
 const SYNTAX: &str = "bgnbd_fit(x, t_x, T)";

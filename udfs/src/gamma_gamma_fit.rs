@@ -17,6 +17,7 @@ use datafusion::logical_expr::Documentation;
 use crate::DOC_SECTION;
 use crate::fit_rows::{FitAggregate, RowFit, fit_type, fit_value, no_fit};
 use crate::models::gamma_gamma::{self, Spend};
+use crate::models::optimize::Likelihood;
 
 const NAME: &str = "gamma_gamma_fit";
 const SYNTAX: &str = "gamma_gamma_fit(x, zbar)";

@@ -150,10 +150,6 @@ impl Calibration {
             sample: Sample::new(customers),
         }
     }
-
-    pub fn customers(&self) -> f64 {
-        self.sample.customers()
-    }
 }
 
 /// Terms of the log-likelihood and its gradient that depend on x alone.

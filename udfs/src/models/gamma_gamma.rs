@@ -72,10 +72,6 @@ impl Spend {
             ),
         }
     }
-
-    pub fn customers(&self) -> f64 {
-        self.sample.customers()
-    }
 }
 
 /// Checks one customer's `(x, zbar)`; `Ok(None)` for a customer without repeat purchases, who
