@@ -314,8 +314,8 @@ impl<F: RowFit> GroupsAccumulator for RowsGroupsAccumulator<F> {
 }
 
 /// The fields of a fit's result: the model's parameters (`Float64`), then `log_likelihood`,
-/// `converged`, `iterations` (of the final optimisation, on all rows, after the warm start on
-/// a subsample for large fits) and `customers` (the number of rows the fit used). Nullable,
+/// `converged`, `iterations` (of the final optimisation, on all rows, after the stage on a
+/// subsample for large fits) and `customers` (the number of rows the fit used). Nullable,
 /// as the whole result is NULL when there is nothing to fit.
 pub(crate) fn fit_type(params: &[&str]) -> DataType {
     DataType::Struct(fit_fields(params).into())

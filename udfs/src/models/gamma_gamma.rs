@@ -13,8 +13,8 @@
 
 use statrs::function::gamma::{digamma, ln_gamma};
 
-use super::optimize::{Fit, Likelihood, maximize};
-use super::{Sample, WARM_START_ROWS};
+use super::optimize::{Fit, Likelihood, maximize_in_stages};
+use super::{Sample, repeat_purchases};
 
 /// The three Gamma-Gamma parameters (γ is `gamma`, lifetimes' `v`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,12 +77,8 @@ impl Spend {
 /// Checks one customer's `(x, zbar)`; `Ok(None)` for a customer without repeat purchases, who
 /// does not enter the fit.
 pub fn check(x: f64, zbar: f64) -> Result<Option<u64>, String> {
-    if !(x.is_finite() && x >= 0.0 && x == x.trunc()) {
-        return Err(format!(
-            "x (repeat purchases) must be a whole number of at least 0, not {x}"
-        ));
-    }
-    if x == 0.0 {
+    let count = repeat_purchases(x)?;
+    if count == 0 {
         return Ok(None);
     }
     if !(zbar.is_finite() && zbar > 0.0) {
@@ -90,7 +86,7 @@ pub fn check(x: f64, zbar: f64) -> Result<Option<u64>, String> {
             "zbar (mean purchase value) must be positive for a customer with repeat purchases, not {zbar}"
         ));
     }
-    Ok(Some(x as u64))
+    Ok(Some(count))
 }
 
 impl Likelihood for Spend {
@@ -136,6 +132,11 @@ impl Likelihood for Spend {
     fn customers(&self) -> f64 {
         self.sample.customers()
     }
+
+    fn subsample(&self, rows: usize) -> Option<Self> {
+        let sample = self.sample.subsample(rows)?;
+        Some(Spend { sample })
+    }
 }
 
 /// The maximum-likelihood Gamma-Gamma parameters. Starts from p = 1, q = 2 and γ = the mean
@@ -146,15 +147,7 @@ pub fn fit(spend: &Spend) -> Result<(GammaGamma, Fit), String> {
         return Err("no customer with a repeat purchase to fit".to_string());
     }
     let [zbar_total] = spend.sample.sum(|row| [row.u]);
-    let mut start = vec![1.0, 2.0, zbar_total / customers];
-    // As bgnbd::fit: most of the way on a subsample.
-    if let Some(sample) = spend.sample.subsample(WARM_START_ROWS) {
-        let warm = maximize(&Spend { sample }, &start)?;
-        if warm.params.iter().all(|p| p.is_finite() && *p > 0.0) {
-            start = warm.params;
-        }
-    }
-    let result = maximize(spend, &start)?;
+    let result = maximize_in_stages(spend, &[1.0, 2.0, zbar_total / customers])?;
     let &[p, q, gamma] = result.params.as_slice() else {
         return Err("the optimiser returned the wrong number of parameters".into());
     };
