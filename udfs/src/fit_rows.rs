@@ -141,12 +141,15 @@ fn for_each_row<F: RowFit>(
         .map(|v| v.as_primitive::<Float64Type>())
         .collect();
     let mut row = vec![0.0; F::WIDTH];
+    // Without a filter or NULLs (the usual batch), no row needs the per-row tests.
+    let every_row = opt_filter.is_none() && columns.iter().all(|c| c.null_count() == 0);
+    let numbers: Vec<&[f64]> = columns.iter().map(|c| c.values().as_ref()).collect();
     for i in 0..values[0].len() {
-        if !selected(opt_filter, i) || columns.iter().any(|c| c.is_null(i)) {
+        if !every_row && (!selected(opt_filter, i) || columns.iter().any(|c| c.is_null(i))) {
             continue;
         }
-        for (number, column) in row.iter_mut().zip(&columns) {
-            *number = column.value(i);
+        for (number, column) in row.iter_mut().zip(&numbers) {
+            *number = column[i];
         }
         match F::check(&row) {
             Ok(true) => push(i, &row),

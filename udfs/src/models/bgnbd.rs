@@ -19,6 +19,8 @@
 
 use statrs::function::gamma::{digamma, ln_gamma};
 
+use super::special::shifted_gammas;
+
 #[cfg(test)]
 use super::optimize::{FIRST_STAGE_ROWS, maximize};
 use super::optimize::{Fit, Likelihood, maximize_in_stages};
@@ -171,25 +173,33 @@ impl Likelihood for Calibration {
         };
         let (ln_alpha, psi_r, psi_ab, psi_b) = (alpha.ln(), digamma(r), digamma(a + b), digamma(b));
         let shared = ln_gamma(a + b) - ln_gamma(b) - ln_gamma(r) + r * ln_alpha;
-        let per_count: Vec<PerCount> = self
-            .sample
-            .counts()
-            .map(|x| {
-                let x = x as f64;
-                PerCount {
-                    x,
-                    constant: shared + ln_gamma(r + x) + ln_gamma(b + x) - ln_gamma(a + b + x),
-                    ln_a_over: if x > 0.0 {
-                        a.ln() - (b + x - 1.0).ln()
-                    } else {
-                        f64::NEG_INFINITY
-                    },
-                    inv_b_over: 1.0 / (b + x - 1.0),
-                    d_r: digamma(r + x) - psi_r + ln_alpha,
-                    d_a: psi_ab - digamma(a + b + x),
-                    d_b: psi_ab + digamma(b + x) - psi_b - digamma(a + b + x),
-                }
-            })
+        let counts: Vec<u64> = self.sample.counts().collect();
+        let (gammas_r, gammas_b, gammas_ab) = (
+            shifted_gammas(r, &counts),
+            shifted_gammas(b, &counts),
+            shifted_gammas(a + b, &counts),
+        );
+        let per_count: Vec<PerCount> = counts
+            .iter()
+            .zip(gammas_r.iter().zip(gammas_b.iter().zip(&gammas_ab)))
+            .map(
+                |(&x, (&(ln_g_r, psi_r_x), (&(ln_g_b, psi_b_x), &(ln_g_ab, psi_ab_x))))| {
+                    let x = x as f64;
+                    PerCount {
+                        x,
+                        constant: shared + ln_g_r + ln_g_b - ln_g_ab,
+                        ln_a_over: if x > 0.0 {
+                            a.ln() - (b + x - 1.0).ln()
+                        } else {
+                            f64::NEG_INFINITY
+                        },
+                        inv_b_over: 1.0 / (b + x - 1.0),
+                        d_r: psi_r_x - psi_r + ln_alpha,
+                        d_a: psi_ab - psi_ab_x,
+                        d_b: psi_ab + psi_b_x - psi_b - psi_ab_x,
+                    }
+                },
+            )
             .collect();
         // ln(α + t) and 1/(α + t) once per distinct t_x and T.
         let logs = |values: &[f64]| -> Vec<(f64, f64)> {
@@ -218,19 +228,18 @@ impl Likelihood for Calibration {
             let (ln_recency, inv_recency) = recency[row.u_index];
             let a4 = k.ln_a_over - (r + k.x) * ln_recency;
             // ln(e^a3 + e^a4) = top + ln(1 + e) and the two shares, with one exponential;
-            // ln(1 + e) is summed as the logarithm of a product.
-            let (top, e) = if a4 > a3 {
-                (a4, (a3 - a4).exp())
-            } else {
-                (a3, (a4 - a3).exp())
-            };
+            // ln(1 + e) is summed as the logarithm of a product. Selects rather than
+            // branches: which term is larger is a coin toss from row to row.
+            let difference = a4 - a3;
+            let top = a3.max(a4);
+            let e = (-difference.abs()).exp();
             let share_top = 1.0 / (1.0 + e);
-            let share_other = e * share_top;
-            let (w3, w4) = if a4 > a3 {
-                (share_other, share_top)
+            let w4 = if difference > 0.0 {
+                share_top
             } else {
-                (share_top, share_other)
+                e * share_top
             };
+            let w3 = 1.0 - w4;
             let terms = [
                 k.constant + top,
                 k.d_r - w3 * ln_age - w4 * ln_recency,

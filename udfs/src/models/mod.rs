@@ -174,7 +174,6 @@ impl Sample {
             v_table,
             ..Sample::default()
         };
-        sample.reserve(rows.len());
         if width(largest_x) + u_bits + v_bits < 64 {
             let mut keys: Vec<u64> = triples
                 .map(|((x, ..), (u, v))| {
@@ -201,14 +200,6 @@ impl Sample {
             );
         }
         sample
-    }
-
-    fn reserve(&mut self, rows: usize) {
-        self.u.reserve_exact(rows);
-        self.v.reserve_exact(rows);
-        self.weight.reserve_exact(rows);
-        self.u_index.reserve_exact(rows);
-        self.v_index.reserve_exact(rows);
     }
 
     /// Appends rows `(x, position of u, position of v)` given in order, merging identical
