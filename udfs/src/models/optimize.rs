@@ -176,8 +176,10 @@ fn bfgs(
     let mut iterations = 0;
     while largest(&gradient) > tolerance && iterations < MAX_ITERATIONS {
         let mut direction: Vec<f64> = product(&h, &gradient).iter().map(|d| -d).collect();
-        if dot(&gradient, &direction) >= 0.0 {
-            // Not a descent direction: the curvature estimate has gone wrong; start over.
+        let descent = dot(&gradient, &direction);
+        if descent.is_nan() || descent >= 0.0 {
+            // Not a descent direction (or not finite): the curvature estimate has gone wrong;
+            // start over.
             h = identity(dimension);
             scaled = false;
             direction = gradient.iter().map(|g| -g).collect();
