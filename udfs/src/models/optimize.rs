@@ -17,8 +17,11 @@
 //! then; here it takes 6 on all rows.
 
 /// Stop the final stage when no component of the gradient of the mean negative
-/// log-likelihood (in log parameters) exceeds this.
-const GRADIENT_TOLERANCE: f64 = 1e-10;
+/// log-likelihood (in log parameters) exceeds this. lifetimes minimises the same function of
+/// the same parameters and stops at 1e-7 (scipy's BFGS `gtol`); at 1e-8 the parameters are
+/// within about 1e-7 relative of the exact optimum (2e-8 on the benchmark's 100,000
+/// customers), and the fit ends one evaluation earlier than at 1e-10.
+const GRADIENT_TOLERANCE: f64 = 1e-8;
 /// The same for the subsample stages, whose optimum is only an estimate of the whole's.
 const STAGE_TOLERANCE: f64 = 1e-7;
 /// A fit has converged when no component of the mean log-likelihood's gradient (in log
