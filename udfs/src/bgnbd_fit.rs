@@ -77,6 +77,7 @@ impl RowFit for BgNbdModel {
     const SYNTAX: &'static str = SYNTAX;
     const ARGUMENTS: &'static [&'static str] = &ARGUMENTS;
 
+    #[inline]
     fn check(row: &[f64]) -> std::result::Result<bool, String> {
         let &[x, t_x, age] = row else {
             return Err("three numbers per row expected".into());

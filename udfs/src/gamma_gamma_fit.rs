@@ -70,6 +70,7 @@ impl RowFit for GammaGammaModel {
     const SYNTAX: &'static str = SYNTAX;
     const ARGUMENTS: &'static [&'static str] = &ARGUMENTS;
 
+    #[inline]
     fn check(row: &[f64]) -> std::result::Result<bool, String> {
         let &[x, zbar] = row else {
             return Err("two numbers per row expected".into());

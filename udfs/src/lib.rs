@@ -42,6 +42,8 @@
 //!
 //! The model functions rest on [`models`], the numerics of the BG/NBD and Gamma-Gamma models
 //! (likelihoods, the hypergeometric function, the optimiser) with no DataFusion in it.
+//! [`baskets`] is the same for basket mining: frequent itemsets by FP-Growth, checked against
+//! pyfim and mlxtend, which the association-rule functions will stand on.
 //!
 //! [`args`] holds what they share: argument coercion (dates, text, numbers) and calendar
 //! arithmetic. Time is counted in whole days throughout — a timestamp stands for its UTC date
@@ -52,6 +54,7 @@
 
 pub(crate) mod args;
 pub mod as_of;
+pub mod baskets;
 pub mod bgnbd_expected_purchases;
 pub mod bgnbd_expected_purchases_population;
 pub mod bgnbd_fit;

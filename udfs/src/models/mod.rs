@@ -179,6 +179,7 @@ fn radix_sort(keys: Vec<u64>, bits: u32) -> Vec<u64> {
 /// The number of repeat purchases `x` as an integer, or the error both models report. A round
 /// trip through u64 tells a whole number (cheaper than `trunc`, a libm call on baseline
 /// x86-64, and this runs once per customer).
+#[inline]
 pub fn repeat_purchases(x: f64) -> Result<u64, String> {
     if x >= 0.0 && x < u64::MAX as f64 && (x as u64) as f64 == x {
         Ok(x as u64)
