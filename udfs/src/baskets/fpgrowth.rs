@@ -128,7 +128,11 @@ fn mine_in_parallel(tree: &Tree, min_count: u64, max_len: usize) -> Vec<Itemset>
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            // A panic in a share is a bug: pass it on rather than lose that share's itemsets.
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     })
 }
