@@ -9,8 +9,9 @@
 //! values) is then computed once per distinct `x`. Times (t_x and T) take few distinct values
 //! — whole days, or weeks to two decimals — so each row also points into tables of the
 //! distinct values, and a term such as ln(α + T) is computed once per distinct T and looked
-//! up. What remains per row is an exponential and a logarithm, summed over contiguous chunks
-//! on all cores.
+//! up. What remains per row is an exponential (and, for BG/NBD, a logarithm taken of running
+//! products, once every few hundred rows), summed over contiguous chunks on all cores. A fit
+//! on many rows starts on a systematic [`Sample::subsample`] ([`optimize`] says why).
 
 pub mod bgnbd;
 pub mod gamma_gamma;
