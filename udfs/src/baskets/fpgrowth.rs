@@ -93,7 +93,7 @@ pub fn frequent_itemsets(
 /// The top level of [`mine`], its items dealt out to the cores in turn (the least frequent
 /// items have the smallest conditional trees, so dealing in turn balances the work).
 fn mine_in_parallel(tree: &Tree, min_count: u64, max_len: usize) -> Vec<Itemset> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::models::cores();
     let items = tree.items();
     if threads < 2 || tree.nodes() < 10_000 {
         let mut found = Vec::new();

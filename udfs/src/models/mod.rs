@@ -191,9 +191,10 @@ pub fn repeat_purchases(x: f64) -> Result<u64, String> {
     }
 }
 
-/// The number of threads a sum may use. Asked once: `available_parallelism` reads the
-/// cgroup files on Linux, which cost as much as summing a few thousand rows.
-fn cores() -> usize {
+/// The number of threads a computation may use (the likelihood sums here, FP-Growth in
+/// [`crate::baskets`]). Asked once: `available_parallelism` reads the cgroup files on Linux,
+/// which cost as much as summing a few thousand rows.
+pub(crate) fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
