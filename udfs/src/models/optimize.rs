@@ -61,7 +61,7 @@ pub trait Likelihood: Sync {
     }
 }
 
-/// The outcome of [`maximize`].
+/// The outcome of [`maximize_in_stages`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fit {
     pub params: Vec<f64>,
@@ -76,7 +76,8 @@ pub struct Fit {
 }
 
 /// The maximum-likelihood parameters, starting from `start` (all positive), on all rows from
-/// the start.
+/// the start: the fit without stages, which the tests hold [`maximize_in_stages`] against.
+#[cfg(test)]
 pub fn maximize(likelihood: &impl Likelihood, start: &[f64]) -> Result<Fit, String> {
     let log_start = log_params(start)?;
     finish(
