@@ -11,8 +11,11 @@
 //! and keeping it spares a re-sort at every level.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rustc_hash::FxHashMap;
+
+use super::{Account, Baskets, MemoryBudget, OutOfMemory};
 
 /// No node: the end of a sibling list.
 const NONE: u32 = u32::MAX;
@@ -25,27 +28,33 @@ pub struct Itemset {
     pub count: u64,
 }
 
+impl Itemset {
+    /// The bytes an itemset holds, its heap part included.
+    pub fn bytes(len: usize) -> usize {
+        size_of::<Itemset>() + len * size_of::<u32>()
+    }
+}
+
 /// The itemsets contained in at least `min_count` baskets, with at most `max_len` items
-/// (`None`: any number), single items included. `baskets` lists each basket's items by id,
-/// ids numbering the distinct items densely from 0 (tables are indexed by them); an item
-/// listed twice in a basket counts once. The result is sorted by items.
+/// (`None`: any number), single items included; an item listed twice in a basket counts
+/// once. The result is sorted by items.
+///
+/// The trees and the itemsets are taken from `budget` as they grow; when it refuses, the
+/// mining stops with [`OutOfMemory`]. The bytes of the itemsets returned stay taken: the
+/// budget's owner gives them back with the itemsets.
 pub fn frequent_itemsets(
-    baskets: &[Vec<u32>],
+    baskets: &Baskets,
     min_count: u64,
     max_len: Option<usize>,
-) -> Vec<Itemset> {
+    budget: &dyn MemoryBudget,
+) -> Result<Vec<Itemset>, OutOfMemory> {
     let min_count = min_count.max(1);
     let max_len = max_len.unwrap_or(usize::MAX);
     if max_len == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     // Item counts, one per basket that holds the item.
-    let universe = baskets
-        .iter()
-        .flat_map(|b| b.iter())
-        .map(|i| *i as usize + 1)
-        .max()
-        .unwrap_or(0);
+    let universe = baskets.universe();
     let mut counts = vec![0u64; universe];
     let mut seen = vec![usize::MAX; universe];
     for (b, basket) in baskets.iter().enumerate() {
@@ -56,6 +65,7 @@ pub fn frequent_itemsets(
             }
         }
     }
+    drop(seen);
     // Frequent items by rank: descending count, ties by id.
     let mut ranked: Vec<u32> = (0..universe as u32)
         .filter(|i| counts[*i as usize] >= min_count)
@@ -65,9 +75,12 @@ pub fn frequent_itemsets(
     for (rank, item) in ranked.iter().enumerate() {
         rank_of[*item as usize] = rank as u32;
     }
+    let mut account = Account::new(budget);
     let mut tree = Tree::new(ranked.len());
     let mut path = Vec::new();
-    for basket in baskets {
+    let mut accounted = tree.bytes();
+    account.grow(accounted)?;
+    for (b, basket) in baskets.iter().enumerate() {
         path.clear();
         path.extend(
             basket
@@ -78,8 +91,22 @@ pub fn frequent_itemsets(
         path.sort_unstable();
         path.dedup();
         tree.insert(&path, 1);
+        if b % 4096 == 4095 {
+            let bytes = tree.bytes();
+            account.grow(bytes - accounted)?;
+            accounted = bytes;
+        }
     }
-    let mut found = mine_in_parallel(&tree, min_count, max_len);
+    account.grow(tree.bytes() - accounted)?;
+    let miner = Miner {
+        min_count,
+        max_len,
+        budget,
+        stop: AtomicBool::new(false),
+    };
+    let mut found = miner.mine_in_parallel(&tree)?;
+    drop(tree);
+    drop(account);
     for itemset in &mut found {
         for item in itemset.items.iter_mut() {
             *item = ranked[*item as usize];
@@ -87,111 +114,143 @@ pub fn frequent_itemsets(
         itemset.items.sort_unstable();
     }
     found.sort_unstable();
-    found
+    Ok(found)
 }
 
-/// The top level of [`mine`], its items dealt out to the cores in turn (the least frequent
-/// items have the smallest conditional trees, so dealing in turn balances the work).
-fn mine_in_parallel(tree: &Tree, min_count: u64, max_len: usize) -> Vec<Itemset> {
-    let threads = crate::models::cores();
-    let items = tree.items();
-    if threads < 2 || tree.nodes() < 10_000 {
-        let mut found = Vec::new();
-        mine(
-            tree,
-            0..items,
-            &mut Vec::new(),
-            min_count,
-            max_len,
-            &mut found,
-        );
-        return found;
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                scope.spawn(move || {
-                    let mut found = Vec::new();
-                    for rank in (t..items).step_by(threads) {
-                        mine(
-                            tree,
-                            rank..rank + 1,
-                            &mut Vec::new(),
-                            min_count,
-                            max_len,
-                            &mut found,
-                        );
-                    }
-                    found
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            // A panic in a share is a bug: pass it on rather than lose that share's itemsets.
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
-
-/// Appends to `found` every frequent itemset of `tree` whose least frequent item has a rank
-/// in `ranks`, joined with `suffix` (the items the tree is conditional on).
-fn mine(
-    tree: &Tree,
-    ranks: Range<usize>,
-    suffix: &mut Vec<u32>,
+/// What every step of the mining shares.
+struct Miner<'a> {
     min_count: u64,
     max_len: usize,
-    found: &mut Vec<Itemset>,
-) {
-    let mut base_counts = Vec::new();
-    let mut path = Vec::new();
-    for rank in ranks.rev() {
-        let nodes = &tree.heads[rank];
-        let support: u64 = nodes.iter().map(|n| tree.count[*n as usize]).sum();
-        if support < min_count {
-            continue;
+    budget: &'a dyn MemoryBudget,
+    /// Set when a thread ran out of memory, so that the others stop too.
+    stop: AtomicBool,
+}
+
+impl Miner<'_> {
+    /// The top level of [`mine`](Self::mine), its items dealt out to the cores in turn (the
+    /// least frequent items have the smallest conditional trees, so dealing in turn balances
+    /// the work).
+    fn mine_in_parallel(&self, tree: &Tree) -> Result<Vec<Itemset>, OutOfMemory> {
+        let threads = crate::models::cores();
+        let items = tree.items();
+        let share = |ranks: &mut dyn Iterator<Item = usize>| {
+            let mut account = Account::new(self.budget);
+            let mut found = Vec::new();
+            for rank in ranks {
+                if self.stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                if let Err(e) = self.mine(
+                    tree,
+                    rank..rank + 1,
+                    &mut Vec::new(),
+                    &mut found,
+                    &mut account,
+                ) {
+                    self.stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+            account.keep();
+            Ok(found)
+        };
+        if threads < 2 || tree.nodes() < 10_000 {
+            return share(&mut (0..items).rev());
         }
-        suffix.push(rank as u32);
-        found.push(Itemset {
-            items: suffix.clone(),
-            count: support,
+        let shares: Vec<Result<Vec<Itemset>, OutOfMemory>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| scope.spawn(move || share(&mut (t..items).step_by(threads))))
+                .collect();
+            handles
+                .into_iter()
+                // A panic in a share is a bug: pass it on rather than lose that share's
+                // itemsets.
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
         });
-        if suffix.len() < max_len && rank > 0 {
-            // The conditional pattern base: the path above each node, weighted by its count.
-            // Only more frequent items (lower ranks) lie above.
-            base_counts.clear();
-            base_counts.resize(rank, 0u64);
-            for &node in nodes {
-                let count = tree.count[node as usize];
-                let mut above = tree.parent[node as usize];
-                while above != 0 {
-                    base_counts[tree.item[above as usize] as usize] += count;
-                    above = tree.parent[above as usize];
-                }
-            }
-            let mut conditional = Tree::new(rank);
-            for &node in nodes {
-                path.clear();
-                let mut above = tree.parent[node as usize];
-                while above != 0 {
-                    let item = tree.item[above as usize];
-                    if base_counts[item as usize] >= min_count {
-                        path.push(item);
-                    }
-                    above = tree.parent[above as usize];
-                }
-                path.reverse();
-                conditional.insert(&path, tree.count[node as usize]);
-            }
-            if conditional.nodes() > 1 {
-                mine(&conditional, 0..rank, suffix, min_count, max_len, found);
+        let mut found = Vec::new();
+        let mut refused = None;
+        for share in shares {
+            match share {
+                Ok(itemsets) => found.extend(itemsets),
+                Err(e) => refused = Some(e),
             }
         }
-        suffix.pop();
+        match refused {
+            // The other shares kept their itemsets' bytes; nobody will hold them now.
+            Some(e) => {
+                let kept = found.iter().map(|s| Itemset::bytes(s.items.len())).sum();
+                self.budget.shrink(kept);
+                Err(e)
+            }
+            None => Ok(found),
+        }
+    }
+
+    /// Appends to `found` every frequent itemset of `tree` whose least frequent item has a
+    /// rank in `ranks`, joined with `suffix` (the items the tree is conditional on).
+    fn mine(
+        &self,
+        tree: &Tree,
+        ranks: Range<usize>,
+        suffix: &mut Vec<u32>,
+        found: &mut Vec<Itemset>,
+        account: &mut Account,
+    ) -> Result<(), OutOfMemory> {
+        let mut base_counts = Vec::new();
+        let mut path = Vec::new();
+        for rank in ranks.rev() {
+            let nodes = &tree.heads[rank];
+            let support: u64 = nodes.iter().map(|n| tree.count[*n as usize]).sum();
+            if support < self.min_count {
+                continue;
+            }
+            suffix.push(rank as u32);
+            account.grow(Itemset::bytes(suffix.len()))?;
+            found.push(Itemset {
+                items: suffix.clone(),
+                count: support,
+            });
+            if suffix.len() < self.max_len && rank > 0 {
+                // The conditional pattern base: the path above each node, weighted by its
+                // count. Only more frequent items (lower ranks) lie above.
+                base_counts.clear();
+                base_counts.resize(rank, 0u64);
+                for &node in nodes {
+                    let count = tree.count[node as usize];
+                    let mut above = tree.parent[node as usize];
+                    while above != 0 {
+                        base_counts[tree.item[above as usize] as usize] += count;
+                        above = tree.parent[above as usize];
+                    }
+                }
+                let mut conditional = Tree::new(rank);
+                for &node in nodes {
+                    path.clear();
+                    let mut above = tree.parent[node as usize];
+                    while above != 0 {
+                        let item = tree.item[above as usize];
+                        if base_counts[item as usize] >= self.min_count {
+                            path.push(item);
+                        }
+                        above = tree.parent[above as usize];
+                    }
+                    path.reverse();
+                    conditional.insert(&path, tree.count[node as usize]);
+                }
+                if conditional.nodes() > 1 {
+                    let bytes = conditional.bytes();
+                    account.grow(bytes)?;
+                    self.mine(&conditional, 0..rank, suffix, found, account)?;
+                    account.shrink(bytes);
+                }
+            }
+            suffix.pop();
+        }
+        Ok(())
     }
 }
 
@@ -227,6 +286,15 @@ impl Tree {
         self.item.len()
     }
 
+    /// The heap bytes the tree holds (a hash map entry taken as its key, value and control
+    /// byte).
+    fn bytes(&self) -> usize {
+        self.item.capacity() * (size_of::<u32>() * 2 + size_of::<u64>())
+            + self.children.capacity() * (size_of::<((u32, u32), u32)>() + 1)
+            + self.heads.len() * size_of::<Vec<u32>>()
+            + self.item.len() * size_of::<u32>()
+    }
+
     /// Adds `count` baskets whose frequent items are `path` (ascending ranks).
     fn insert(&mut self, path: &[u32], count: u64) {
         let mut node = 0u32;
@@ -249,6 +317,13 @@ impl Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::baskets::Unbounded;
+
+    /// [`frequent_itemsets`] without a memory limit.
+    fn mine(baskets: &[Vec<u32>], min_count: u64, max_len: Option<usize>) -> Vec<Itemset> {
+        let baskets: Baskets = baskets.iter().collect();
+        frequent_itemsets(&baskets, min_count, max_len, &Unbounded).unwrap()
+    }
 
     /// Every itemset over a small universe, counted by brute force.
     fn brute_force(
@@ -291,12 +366,12 @@ mod tests {
             .collect();
         for (min_count, max_len) in [(1, 12), (5, 12), (20, 3), (60, 12), (301, 12)] {
             assert_eq!(
-                frequent_itemsets(&baskets, min_count, Some(max_len)),
+                mine(&baskets, min_count, Some(max_len)),
                 brute_force(&baskets, 12, min_count, max_len),
                 "min_count {min_count}, max_len {max_len}"
             );
         }
-        assert!(frequent_itemsets(&baskets, 1, Some(0)).is_empty());
+        assert!(mine(&baskets, 1, Some(0)).is_empty());
     }
 
     /// The textbook example (Han et al.): five baskets, minimum support 3.
@@ -310,7 +385,7 @@ mod tests {
             vec![3, 1, 16, 17, 5],
             vec![2, 0, 1, 18, 12, 5, 4, 19],
         ];
-        let found = frequent_itemsets(&baskets, 3, None);
+        let found = mine(&baskets, 3, None);
         let count = |items: &[u32]| found.iter().find(|s| s.items == items).map(|s| s.count);
         assert_eq!(count(&[0, 1, 2, 4]), Some(3));
         assert_eq!(count(&[1, 5]), Some(3));
@@ -318,6 +393,22 @@ mod tests {
         assert_eq!(count(&[0, 5]), None);
         // The 6 single items, the 11 larger subsets of {f, c, a, m}, and {c, p}.
         assert_eq!(found.len(), 6 + 11 + 1);
+    }
+
+    /// A budget too small stops the mining with an error and gets all its memory back; a
+    /// large enough one keeps the bytes of the itemsets returned.
+    #[test]
+    fn stops_when_the_budget_refuses() {
+        let (baskets, _) = crate::baskets::read_reference_baskets("mushroom.dat");
+        let small = crate::baskets::Limited::new(4 << 20);
+        let refused = frequent_itemsets(&baskets, 1000, None, &small);
+        assert!(refused.is_err(), "{:?}", refused.map(|f| f.len()));
+        assert_eq!(small.in_use(), 0);
+        let large = crate::baskets::Limited::new(1 << 30);
+        let found = frequent_itemsets(&baskets, 1000, None, &large).unwrap();
+        let bytes: usize = found.iter().map(|s| Itemset::bytes(s.items.len())).sum();
+        assert!(found.len() > 100_000, "{}", found.len());
+        assert_eq!(large.in_use(), bytes);
     }
 
     /// FNV-1a, 64 bits: the hash `pyfim_reference.py` records.
@@ -340,36 +431,17 @@ mod tests {
             let [file, min_count, itemsets, count_sum, hash, _] = fields[..] else {
                 panic!("{line}");
             };
-            let separator = if file.ends_with(".csv") { ',' } else { ' ' };
-            let text = std::fs::read_to_string(format!("{dir}{file}")).unwrap();
-            let mut names: Vec<String> = Vec::new();
-            let mut ids = std::collections::HashMap::new();
-            let baskets: Vec<Vec<u32>> = text
-                .split('\n')
-                .filter(|line| !line.trim().is_empty())
-                .map(|line| {
-                    line.split(separator)
-                        .filter(|item| !item.is_empty())
-                        .map(|item| {
-                            *ids.entry(item.to_string()).or_insert_with(|| {
-                                names.push(item.to_string());
-                                names.len() as u32 - 1
-                            })
-                        })
-                        .collect()
-                })
-                .collect();
-            let found = frequent_itemsets(&baskets, min_count.parse().unwrap(), None);
+            let (baskets, names) = crate::baskets::read_reference_baskets(file);
+            let found =
+                frequent_itemsets(&baskets, min_count.parse().unwrap(), None, &Unbounded).unwrap();
             let mut lines: Vec<String> = found
                 .iter()
                 .map(|set| {
-                    let mut items: Vec<&str> = set
-                        .items
-                        .iter()
-                        .map(|i| names[*i as usize].as_str())
-                        .collect();
-                    items.sort_unstable();
-                    format!("{}\t{}\n", items.join(" "), set.count)
+                    format!(
+                        "{}\t{}\n",
+                        crate::baskets::reference_listing(&set.items, &names),
+                        set.count
+                    )
                 })
                 .collect();
             lines.sort_unstable();
