@@ -54,6 +54,8 @@
 
 pub(crate) mod args;
 pub mod as_of;
+pub mod association_rules;
+pub mod basket_mining;
 pub mod baskets;
 pub mod bgnbd_expected_purchases;
 pub mod bgnbd_expected_purchases_population;
@@ -64,6 +66,7 @@ pub mod churn_level;
 pub mod churn_scorecard;
 pub mod clv;
 pub(crate) mod fit_rows;
+pub mod frequent_itemsets;
 pub mod gamma_gamma_expected_spend;
 pub mod gamma_gamma_fit;
 pub mod lifecycle_stage;
@@ -79,6 +82,7 @@ pub mod rfm_bucket;
 pub mod rfm_score;
 pub mod rfm_segment;
 pub mod rfm_table;
+pub(crate) mod source;
 pub mod value_activity;
 
 use std::sync::Arc;
@@ -148,7 +152,17 @@ pub fn window_functions() -> Vec<Arc<WindowUDF>> {
 /// Table functions of this crate, with the names they are called by. (DataFusion does not
 /// attach documentation to table functions; `rfm` is documented in [`rfm_table`].)
 pub fn table_functions() -> Vec<(&'static str, Arc<dyn TableFunctionImpl>)> {
-    vec![("rfm", Arc::new(rfm_table::RfmFunction))]
+    vec![
+        ("rfm", Arc::new(rfm_table::RfmFunction)),
+        (
+            "frequent_itemsets",
+            Arc::new(frequent_itemsets::FrequentItemsetsFunction),
+        ),
+        (
+            "association_rules",
+            Arc::new(association_rules::AssociationRulesFunction),
+        ),
+    ]
 }
 
 /// Registers every function of this crate with a DataFusion session state (before a

@@ -28,13 +28,12 @@
 //! session: the source's tables and settings are those of that session, and a view over
 //! `rfm(...)` follows the lake as it changes.
 
-use std::fmt;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
-use datafusion::common::{Result, ScalarValue, exec_err, plan_datafusion_err, plan_err};
+use datafusion::common::{Result, exec_err, plan_err};
 use datafusion::dataframe::DataFrame;
 use datafusion::execution::SessionState;
 use datafusion::functions::expr_fn::concat;
@@ -43,15 +42,11 @@ use datafusion::logical_expr::{
     Expr, ExprFunctionExt, ScalarUDF, TableType, WindowUDF, cast, ident, lit,
 };
 use datafusion::physical_plan::ExecutionPlan;
-use datafusion::sql::parser::{DFParser, Statement as DfStatement};
-use datafusion::sql::sqlparser::ast::Statement;
-use datafusion::sql::sqlparser::dialect::dialect_from_str;
-use datafusion::sql::sqlparser::parser::Parser;
-use datafusion::sql::sqlparser::tokenizer::Token;
 
 use crate::as_of::AsOf;
 use crate::rfm_score::RfmScore;
 use crate::rfm_segment::RfmSegment;
+use crate::source::source_query;
 
 const NAME: &str = "rfm";
 const SYNTAX: &str = "rfm(source [, as_of])";
@@ -72,20 +67,7 @@ impl TableFunctionImpl for RfmFunction {
                 );
             }
         };
-        let source = match source {
-            Expr::Literal(
-                ScalarValue::Utf8(Some(text))
-                | ScalarValue::Utf8View(Some(text))
-                | ScalarValue::LargeUtf8(Some(text)),
-                _,
-            ) => source_query(text, &args.session().config().options().sql_parser.dialect)?,
-            other => {
-                return plan_err!(
-                    "{NAME}: source must be a text literal naming a table or holding a query, \
-                     not {other} ({SYNTAX})"
-                );
-            }
-        };
+        let source = source_query(NAME, SYNTAX, source, args.session())?;
         if let Some(as_of) = as_of
             && !as_of.column_refs().is_empty()
         {
@@ -96,37 +78,6 @@ impl TableFunctionImpl for RfmFunction {
             as_of: as_of.cloned(),
             schema: rfm_schema(),
         }))
-    }
-}
-
-/// The query that reads the source: the query itself, or `SELECT * FROM` the table name as
-/// the parser understood it (re-quoted, so a name cannot smuggle in more SQL).
-fn source_query(text: &str, dialect_name: &impl fmt::Display) -> Result<String> {
-    let dialect_name = dialect_name.to_string();
-    let dialect = dialect_from_str(&dialect_name)
-        .ok_or_else(|| plan_datafusion_err!("{NAME}: unknown SQL dialect {dialect_name}"))?;
-    let query_error = match DFParser::parse_sql_with_dialect(text, dialect.as_ref()) {
-        Ok(statements) => match statements.front() {
-            Some(DfStatement::Statement(statement))
-                if statements.len() == 1 && matches!(**statement, Statement::Query(_)) =>
-            {
-                return Ok(text.to_string());
-            }
-            _ => None,
-        },
-        Err(e) => Some(e),
-    };
-    let mut parser = Parser::new(dialect.as_ref())
-        .try_with_sql(text)
-        .map_err(|e| plan_datafusion_err!("{NAME}: source: {e}"))?;
-    if let Ok(name) = parser.parse_object_name(false)
-        && parser.peek_token().token == Token::EOF
-    {
-        return Ok(format!("SELECT * FROM {name}"));
-    }
-    match query_error {
-        Some(e) => plan_err!("{NAME}: source is neither a table name nor a valid query: {e}"),
-        None => plan_err!("{NAME}: source must be a table name or one SELECT query, got '{text}'"),
     }
 }
 

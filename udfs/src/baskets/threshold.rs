@@ -23,7 +23,7 @@ impl Threshold {
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
         if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
-            return Err(format!("'{text}' is not a non-negative decimal number"));
+            return Err(format!("must be a non-negative number, not {text}"));
         }
         let whole = whole.trim_start_matches('0');
         let whole = if whole.is_empty() {
@@ -43,7 +43,7 @@ impl Threshold {
     /// (`0.8_f64` is 0.8). Negative, infinite and NaN values are refused.
     pub fn from_f64(value: f64) -> Result<Self, String> {
         if !value.is_finite() || value.is_sign_negative() && value != 0.0 {
-            return Err(format!("{value} is not a non-negative number"));
+            return Err(format!("must be a non-negative number, not {value}"));
         }
         // Rust prints a float as its shortest round-tripping decimal, never in exponent form.
         Threshold::parse(&value.abs().to_string())
