@@ -314,6 +314,6 @@ async fn serve_without_a_lake_generates_and_serves_the_demo_lake() {
             })
             .count();
         assert_eq!(row.get::<_, i64>(2), shipped as i64);
-        assert_eq!(shipped, 12);
+        assert_eq!(shipped, 13);
     }
 }

@@ -33,7 +33,7 @@ fn parquet_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn read_file(path: &Path) -> RecordBatch {
+pub(crate) fn read_file(path: &Path) -> RecordBatch {
     let file = File::open(path).expect("open parquet file");
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
         .expect("parquet metadata")

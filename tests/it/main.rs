@@ -12,8 +12,10 @@
 //! - `saved_queries`: `queries/*.sql` as views in schema `segments`: errors, reload, SIGHUP;
 //! - `segments`: each saved query (`queries/*.sql`) against an independent Rust computation on the lake;
 //! - `sqllogic`: `tests/slt/*.slt`, SQL behaviour (PostgreSQL's forms custlake rewrites) over the wire;
-//! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB).
+//! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB);
+//! - `baskets`: association rules over the wire: the planted associations, the memory pool.
 
+mod baskets;
 mod catalog;
 mod cli;
 mod clients;

@@ -39,11 +39,14 @@
 //! | [`repurchase_reminder_date(due, type)`](repurchase_reminder::RepurchaseReminderDate) | scalar | DATE: due − lead time |
 //! | [`nps(score)`](nps::Nps) | aggregate | DOUBLE: Net Promoter Score of 0–10 answers, −100…100 |
 //! | [`rfm(source [, as_of])`](rfm_table) | table | the per-customer RFM table: values, scores, segment |
+//! | [`frequent_itemsets(source, min_support [, max_len])`](frequent_itemsets) | table | itemsets bought together, with count and support |
+//! | [`association_rules(source, min_support, min_confidence [, …])`](association_rules) | table | rules A → C with mlxtend's measures |
 //!
 //! The model functions rest on [`models`], the numerics of the BG/NBD and Gamma-Gamma models
 //! (likelihoods, the hypergeometric function, the optimiser) with no DataFusion in it.
-//! [`baskets`] is the same for basket mining: frequent itemsets by FP-Growth, checked against
-//! pyfim and mlxtend, which the association-rule functions will stand on.
+//! [`baskets`] is the same for basket mining: frequent itemsets by FP-Growth and association
+//! rules, checked against pyfim and mlxtend. [`basket_mining`] puts them in SQL: the source,
+//! the arguments and the plan node that mines within DataFusion's memory pool.
 //!
 //! [`args`] holds what they share: argument coercion (dates, text, numbers) and calendar
 //! arithmetic. Time is counted in whole days throughout — a timestamp stands for its UTC date
