@@ -33,6 +33,7 @@ import argparse
 import datetime
 import decimal
 import json
+import math
 import os
 import platform
 import re
@@ -82,7 +83,7 @@ DUCKDB_WORKLOADS = {
         ),
     },
 }
-GROUPS = ["aggregates", "segments", "wire", "concurrency", "scale", "churn"]
+GROUPS = ["aggregates", "segments", "wire", "concurrency", "scale", "churn", "baskets"]
 # The workloads repeated at each scale (names from DUCKDB_WORKLOADS).
 SCALE_WORKLOADS = [
     "orders per customer (sum/count/max)",
@@ -644,6 +645,145 @@ def run_churn(args, binary, lake):
     return results
 
 
+# The baskets group: (name, where the baskets come from, min_support, whether mlxtend runs).
+# The reference files are one basket per line, items separated by spaces.
+BASKET_DATA = ROOT.parent / "shared" / "data" / "baskets"
+BASKET_CASES = [
+    ("retail.dat", "file", 0.0005, True),
+    ("T10I4D100K.dat", "file", 0.0005, True),
+    # The generated lake's orders: too many baskets for mlxtend's dense one-hot table.
+    ("order_items", "lake", 0.0005, False),
+]
+
+
+def run_baskets(args, binary, lake):
+    """frequent_itemsets through SQL against pyfim's fpgrowth (C) and mlxtend's fpgrowth on the
+    same baskets: the reference data sets at low support and the lake's order items. Each side
+    is checked to find the same number of itemsets with the same total count."""
+    import fim
+    import mlxtend
+    import pandas as pd
+    from mlxtend.frequent_patterns import fpgrowth
+    from mlxtend.preprocessing import TransactionEncoder
+
+    work = BENCH / "work" / "baskets"
+    work.mkdir(parents=True, exist_ok=True)
+    duck = duckdb_connect(lake)
+    tables, baskets = {}, {}
+    for name, kind, _, _ in BASKET_CASES:
+        if kind == "file":
+            table = name.split(".")[0].lower()
+            path = work / f"{table}.parquet"
+            if not path.exists():
+                duck.execute(f"""
+                    COPY (SELECT basket_id, CAST(item AS BIGINT) AS item FROM (
+                        SELECT row_number() OVER () AS basket_id,
+                               unnest(string_split(trim(line), ' ')) AS item
+                        FROM read_csv('{BASKET_DATA / name}', columns = {{'line': 'VARCHAR'}},
+                                      delim = '|', header = false, quote = ''))
+                        WHERE item <> '') TO '{path}' (FORMAT parquet)""")
+            tables[name] = (table, path)
+            source = f"SELECT basket_id, item FROM read_parquet('{path}')"
+            sql = f"'{table}'"
+        else:
+            source = f"SELECT order_id AS basket_id, product_id AS item FROM order_items"
+            sql = "'SELECT order_id, product_id FROM order_items'"
+        rows = duck.execute(f"SELECT list(item) FROM ({source}) GROUP BY basket_id").fetchall()
+        baskets[name] = ([list(r[0]) for r in rows], sql)
+    duck.close()
+    config = lake / "custlake-baskets.toml"
+    config.write_text((lake / "custlake.toml").read_text() + "".join(
+        f'\n[[tables]]\nname = "{table}"\nlocation = "{path}"\n'
+        for table, path in tables.values()))
+    results = []
+    server = Custlake(binary, lake, config=config)
+    try:
+        with psycopg.connect(server.dsn, autocommit=True) as pg:
+            for name, _, support, with_mlxtend in BASKET_CASES:
+                transactions, source = baskets[name]
+                n = len(transactions)
+                min_count = math.ceil(support * n - 1e-9)
+
+                def ours():
+                    start = time.perf_counter()
+                    row = pg.execute(f"SELECT count(*), sum(count) FROM frequent_itemsets("
+                                     f"{source}, {support})").fetchone()
+                    return {"seconds": time.perf_counter() - start, "row": tuple(row)}
+
+                def pyfim():
+                    start = time.perf_counter()
+                    found = fim.fpgrowth(transactions, target="s", supp=-min_count, zmin=1,
+                                         report="a")
+                    seconds = time.perf_counter() - start
+                    return {"seconds": seconds,
+                            "row": (len(found), sum(count for _, count in found))}
+
+                first_a, first_b, a, b = alternate(f"frequent_itemsets {name}", ours, pyfim,
+                                                   args.runs)
+                result = {
+                    "group": "baskets", "data": name, "baskets": n, "support": support,
+                    "min_count": min_count, "itemsets": first_a["row"][0],
+                    "same_as_pyfim": first_a["row"] == first_b["row"],
+                    "pyfim_row": list(first_b["row"]),
+                    "custlake": spread([r["seconds"] for r in a]),
+                    "pyfim": spread([r["seconds"] for r in b]),
+                    "ratio_pyfim": statistics.median(x["seconds"] / y["seconds"]
+                                                     for x, y in zip(a, b)),
+                    "versions": f"pyfim {fim.version if hasattr(fim, 'version') else '6.28'}, "
+                                f"mlxtend {mlxtend.__version__}",
+                }
+                if with_mlxtend:
+                    encoder = TransactionEncoder()
+                    table = pd.DataFrame.sparse.from_spmatrix(
+                        encoder.fit(transactions).transform(transactions, sparse=True),
+                        columns=encoder.columns_)
+
+                    def mlx():
+                        start = time.perf_counter()
+                        found = fpgrowth(table, min_support=min_count / n)
+                        seconds = time.perf_counter() - start
+                        counts = (found.support * n).round().astype(int)
+                        return {"seconds": seconds,
+                                "row": (len(found), int(counts.sum()))}
+
+                    # mlxtend takes minutes: two counted runs, each next to one of custlake.
+                    _, first_m, a2, m = alternate(f"frequent_itemsets {name} (mlxtend)", ours,
+                                                  mlx, 2)
+                    result.update({
+                        "same_as_mlxtend": first_a["row"] == first_m["row"],
+                        "mlxtend": spread([r["seconds"] for r in m]),
+                        "ratio_mlxtend": statistics.median(
+                            x["seconds"] / y["seconds"] for x, y in zip(a2, m)),
+                    })
+                results.append(result)
+    finally:
+        server.stop()
+    return results
+
+
+def baskets_section(rows):
+    lines = [
+        "## baskets", "",
+        "`SELECT count(*), sum(count) FROM frequent_itemsets(source, min_support)` over the "
+        "wire, against pyfim's `fpgrowth` and mlxtend's `fpgrowth` (sparse one-hot table) on "
+        f"the same baskets in the harness process ({rows[0]['versions']}). Same itemsets: the "
+        "number of itemsets and the sum of their counts agree.", "",
+        "| data | baskets | min count | itemsets | custlake | pyfim | custlake/pyfim | mlxtend "
+        "| custlake/mlxtend | same |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        same = r["same_as_pyfim"] and r.get("same_as_mlxtend", True)
+        mlx = (f"{r['mlxtend']['median']:.2f} s | {r['ratio_mlxtend']:.4f}"
+               if "mlxtend" in r else "- | -")
+        lines.append(
+            f"| {r['data']} | {r['baskets']:,} | {r['min_count']} | {r['itemsets']:,} "
+            f"| {r['custlake']['median']:.3f} s | {r['pyfim']['median']:.3f} s "
+            f"| {r['ratio_pyfim']:.3f} | {mlx} | {'yes' if same else 'NO'} |")
+    lines.append("")
+    return lines
+
+
 def churn_section(rows):
     fit = next(r for r in rows if r["kind"] == "fit")
     scores = next(r for r in rows if r["kind"] == "auc")
@@ -811,6 +951,9 @@ def main():
     if "churn" in args.workloads:
         results += run_churn(args, args.binary, lake)
         peers.append(f"lifetimes {next(r['lifetimes'] for r in results if r.get('kind') == 'fit')}")
+    if "baskets" in args.workloads:
+        results += run_baskets(args, args.binary, lake)
+        peers.append(next(r["versions"] for r in results if r["group"] == "baskets"))
     if "scale" in args.workloads:
         results += run_scale(args, args.binary, lake, peaks)
         if f"DuckDB {duckdb.__version__}" not in peers:
@@ -987,6 +1130,11 @@ def report(args, lake, as_of, results, peaks, peers):
             churn = [r for r in results if r["group"] == "churn"]
             if churn:
                 lines += churn_section(churn)
+            continue
+        if group == "baskets":
+            found = [r for r in results if r["group"] == "baskets"]
+            if found:
+                lines += baskets_section(found)
             continue
         if group == "scale":
             lines += scale_section(out, [r for r in results if r["group"] == "scale"],
