@@ -55,25 +55,18 @@ impl TableFunctionImpl for AssociationRulesFunction {
             );
         }
         let min_support = min_support_argument(NAME, &exprs[1], session)?;
-        let min_confidence = match threshold_argument(NAME, "min_confidence", &exprs[2], session)? {
-            Some(confidence) if confidence.at_most_one() => confidence,
-            Some(confidence) => {
-                return plan_err!("{NAME}: min_confidence must be at most 1, not {confidence}");
-            }
-            None => return plan_err!("{NAME}: min_confidence must not be NULL"),
-        };
-        let min_lift = match exprs.get(3) {
-            Some(min_lift) => threshold_argument(NAME, "min_lift", min_lift, session)?,
-            None => None,
-        };
-        let max_len = match exprs.get(4) {
-            Some(max_len) => length_argument(NAME, "max_len", max_len, session)?,
-            None => None,
-        };
-        let max_consequent_len = match exprs.get(5) {
-            Some(len) => length_argument(NAME, "max_consequent_len", len, session)?.unwrap_or(1),
-            None => 1,
-        };
+        let min_confidence =
+            match threshold_argument(NAME, "min_confidence", exprs.get(2), session)? {
+                Some(confidence) if confidence.at_most_one() => confidence,
+                Some(confidence) => {
+                    return plan_err!("{NAME}: min_confidence must be at most 1, not {confidence}");
+                }
+                None => return plan_err!("{NAME}: min_confidence must not be NULL"),
+            };
+        let min_lift = threshold_argument(NAME, "min_lift", exprs.get(3), session)?;
+        let max_len = length_argument(NAME, "max_len", exprs.get(4), session)?;
+        let max_consequent_len =
+            length_argument(NAME, "max_consequent_len", exprs.get(5), session)?.unwrap_or(1);
         let source = BasketSource::new(NAME, SYNTAX, &exprs[0], session)?;
         Ok(Arc::new(BasketMiningTable::new(
             source,

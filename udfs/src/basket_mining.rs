@@ -187,17 +187,31 @@ fn basket_columns(function: &str, schema: &DFSchema) -> Result<(usize, usize)> {
     )
 }
 
-/// A threshold argument (`min_support`, `min_confidence`, `min_lift`): `None` for NULL.
+/// The value of an optional constant argument: `None` when it is left out or NULL.
+fn optional_argument(
+    function: &str,
+    name: &str,
+    argument: Option<&Expr>,
+    session: &dyn Session,
+) -> Result<Option<ScalarValue>> {
+    let Some(argument) = argument else {
+        return Ok(None);
+    };
+    let value = constant_argument(function, name, argument, session)?;
+    Ok((!value.is_null()).then_some(value))
+}
+
+/// A threshold argument (`min_support`, `min_confidence`, `min_lift`): `None` when it is left
+/// out or NULL.
 pub(crate) fn threshold_argument(
     function: &str,
     name: &str,
-    argument: &Expr,
+    argument: Option<&Expr>,
     session: &dyn Session,
 ) -> Result<Option<Threshold>> {
-    let value = constant_argument(function, name, argument, session)?;
-    if value.is_null() {
+    let Some(value) = optional_argument(function, name, argument, session)? else {
         return Ok(None);
-    }
+    };
     let read = match &value {
         ScalarValue::Float64(Some(v)) => Threshold::from_f64(*v),
         ScalarValue::Float32(Some(v)) => {
@@ -222,17 +236,17 @@ pub(crate) fn threshold_argument(
         .map_err(|e| DataFusionError::Plan(format!("{function}: {name} {e}")))
 }
 
-/// A length argument (`max_len`, `max_consequent_len`): a whole number ≥ 1; `None` for NULL.
+/// A length argument (`max_len`, `max_consequent_len`): a whole number ≥ 1; `None` when it
+/// is left out or NULL.
 pub(crate) fn length_argument(
     function: &str,
     name: &str,
-    argument: &Expr,
+    argument: Option<&Expr>,
     session: &dyn Session,
 ) -> Result<Option<usize>> {
-    let value = constant_argument(function, name, argument, session)?;
-    if value.is_null() {
+    let Some(value) = optional_argument(function, name, argument, session)? else {
         return Ok(None);
-    }
+    };
     let whole = match value.cast_to(&DataType::Int64) {
         Ok(ScalarValue::Int64(Some(n))) if value.data_type().is_integer() => n,
         _ => return plan_err!("{function}: {name} must be a whole number, not {value}"),

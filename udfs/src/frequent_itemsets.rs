@@ -37,22 +37,16 @@ pub struct FrequentItemsetsFunction;
 impl TableFunctionImpl for FrequentItemsetsFunction {
     fn call_with_args(&self, args: TableFunctionArgs) -> Result<Arc<dyn TableProvider>> {
         let session = args.session();
-        let (source, min_support, max_len) = match args.exprs() {
-            [source, min_support] => (source, min_support, None),
-            [source, min_support, max_len] => (source, min_support, Some(max_len)),
-            other => {
-                return plan_err!(
-                    "{NAME} takes 2 or 3 arguments ({SYNTAX}), not {}",
-                    other.len()
-                );
-            }
-        };
-        let min_support = min_support_argument(NAME, min_support, session)?;
-        let max_len = match max_len {
-            Some(max_len) => length_argument(NAME, "max_len", max_len, session)?,
-            None => None,
-        };
-        let source = BasketSource::new(NAME, SYNTAX, source, session)?;
+        let exprs = args.exprs();
+        if !(2..=3).contains(&exprs.len()) {
+            return plan_err!(
+                "{NAME} takes 2 or 3 arguments ({SYNTAX}), not {}",
+                exprs.len()
+            );
+        }
+        let min_support = min_support_argument(NAME, &exprs[1], session)?;
+        let max_len = length_argument(NAME, "max_len", exprs.get(2), session)?;
+        let source = BasketSource::new(NAME, SYNTAX, &exprs[0], session)?;
         Ok(Arc::new(BasketMiningTable::new(
             source,
             Mining {
@@ -71,7 +65,7 @@ pub(crate) fn min_support_argument(
     argument: &datafusion::logical_expr::Expr,
     session: &dyn datafusion::catalog::Session,
 ) -> Result<crate::baskets::threshold::Threshold> {
-    match threshold_argument(function, "min_support", argument, session)? {
+    match threshold_argument(function, "min_support", Some(argument), session)? {
         Some(support) if !support.is_zero() && support.at_most_one() => Ok(support),
         Some(support) => plan_err!(
             "{function}: min_support is a share of the baskets, above 0 and at most 1, \

@@ -33,9 +33,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::catalog::{Session, TableFunctionArgs, TableFunctionImpl, TableProvider};
-use datafusion::common::{Result, exec_err, plan_err};
+use datafusion::common::{Result, plan_err};
 use datafusion::dataframe::DataFrame;
-use datafusion::execution::SessionState;
 use datafusion::functions::expr_fn::concat;
 use datafusion::functions_aggregate::expr_fn::{count, max, sum};
 use datafusion::logical_expr::{
@@ -46,7 +45,7 @@ use datafusion::physical_plan::ExecutionPlan;
 use crate::as_of::AsOf;
 use crate::rfm_score::RfmScore;
 use crate::rfm_segment::RfmSegment;
-use crate::source::source_query;
+use crate::source::{session_state, source_query};
 
 const NAME: &str = "rfm";
 const SYNTAX: &str = "rfm(source [, as_of])";
@@ -123,9 +122,7 @@ impl TableProvider for RfmTable {
         _filters: &[Expr],
         _limit: Option<usize>,
     ) -> Result<Arc<dyn ExecutionPlan>> {
-        let Some(state) = session.as_any().downcast_ref::<SessionState>() else {
-            return exec_err!("{NAME}: needs a DataFusion SessionState to plan its source");
-        };
+        let state = session_state(NAME, session)?;
         let source = state.create_logical_plan(&self.source).await?;
         let frame = rfm_frame(DataFrame::new(state.clone(), source), self.as_of.clone())?;
         let frame = match projection {
