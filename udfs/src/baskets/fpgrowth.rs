@@ -418,8 +418,8 @@ mod tests {
         })
     }
 
-    /// The frequent itemsets of two reference data sets, items and counts, are pyfim's and
-    /// mlxtend's (`udfs/tests/data/baskets/pyfim_reference.py` records them; pyfim leaves out
+    /// The frequent itemsets of the four reference data sets at nine thresholds, items and
+    /// counts, are pyfim's and mlxtend's (`udfs/tests/data/baskets/pyfim_reference.py` records them; pyfim leaves out
     /// an item that is in every basket, mlxtend and this module do not).
     #[test]
     fn matches_pyfim_and_mlxtend() {
@@ -461,6 +461,6 @@ mod tests {
             );
             checked += 1;
         }
-        assert_eq!(checked, 5);
+        assert_eq!(checked, 9);
     }
 }

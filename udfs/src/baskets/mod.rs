@@ -175,8 +175,21 @@ impl Drop for Account<'_> {
 /// groceries.csv end in a space), `.dat` files on spaces.
 #[cfg(test)]
 pub(crate) fn read_reference_baskets(file: &str) -> (Baskets, Vec<String>) {
+    use std::io::Read;
     let path = format!("{}/tests/data/baskets/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    // The two large files are kept as `<file>.gz`.
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) => {
+            let gz = format!("{path}.gz");
+            let file = std::fs::File::open(&gz).unwrap_or_else(|e| panic!("{gz}: {e}"));
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(file)
+                .read_to_string(&mut text)
+                .unwrap_or_else(|e| panic!("{gz}: {e}"));
+            text
+        }
+    };
     let separator = if file.ends_with(".csv") { ',' } else { ' ' };
     let mut names: Vec<String> = Vec::new();
     let mut ids = std::collections::HashMap::new();

@@ -316,9 +316,9 @@ mod tests {
         ours == theirs || (ours - theirs).abs() <= 1e-12 * theirs.abs().max(1e-300)
     }
 
-    /// The rules of two reference data sets at five thresholds (72 of them exactly at their
-    /// confidence threshold) are pyfim's and mlxtend's, items, counts and every measure
-    /// (`udfs/tests/data/baskets/pyfim_rules.py` records them).
+    /// The rules of the four reference data sets at seven thresholds, 5,771 rules (72 of
+    /// them exactly at their confidence threshold), are pyfim's and mlxtend's: items, counts
+    /// and every measure (`udfs/tests/data/baskets/pyfim_rules.py` records them).
     #[test]
     fn matches_pyfim_and_mlxtend() {
         let path = concat!(
@@ -342,7 +342,7 @@ mod tests {
                 _ => cases.push((case, vec![fields])),
             }
         }
-        assert_eq!(cases.len(), 5);
+        assert_eq!(cases.len(), 7);
         for ((file, min_count, min_confidence), expected) in cases {
             let (baskets, names) = crate::baskets::read_reference_baskets(&file);
             let n = baskets.len() as u64;

@@ -1,4 +1,5 @@
-"""Frequent itemsets of groceries.csv and mushroom.dat by pyfim (Borgelt's FP-Growth in C)
+"""Frequent itemsets of the four reference data sets (groceries.csv, mushroom.dat,
+retail.dat, T10I4D100K.dat) by pyfim (Borgelt's FP-Growth in C)
 and mlxtend, the references `baskets::fpgrowth` is checked against (its test
 `matches_pyfim_and_mlxtend`).
 
@@ -16,6 +17,7 @@ themselves in byte order, each line ending in a newline. groceries.csv is split 
 only (two item names end in a space); the .dat files on spaces."""
 
 import csv
+import gzip
 import pathlib
 
 import fim
@@ -24,11 +26,15 @@ from mlxtend.frequent_patterns import fpgrowth
 from mlxtend.preprocessing import TransactionEncoder
 
 HERE = pathlib.Path(__file__).parent
-CASES = [("groceries.csv", ",", [20, 50, 200]), ("mushroom.dat", " ", [2000, 4000])]
+CASES = [("groceries.csv", ",", [20, 50, 200]), ("mushroom.dat", " ", [2000, 4000]),
+         ("retail.dat", " ", [50, 200]), ("T10I4D100K.dat", " ", [50, 200])]
 
 
 def read(path, sep):
-    with open(path, encoding="utf-8") as f:
+    # retail.dat and T10I4D100K.dat are kept gzipped.
+    opened = open(path, encoding="utf-8") if path.exists() else \
+        gzip.open(f"{path}.gz", "rt", encoding="utf-8")
+    with opened as f:
         return [[x for x in line.rstrip("\n").split(sep) if x != ""] for line in f if line.strip()]
 
 

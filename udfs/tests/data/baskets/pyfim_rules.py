@@ -1,4 +1,5 @@
-"""Association rules of groceries.csv and mushroom.dat by pyfim (`fim.fpgrowth`,
+"""Association rules of the four reference data sets (groceries.csv, mushroom.dat,
+retail.dat, T10I4D100K.dat) by pyfim (`fim.fpgrowth`,
 target 'r', mode 'o': a rule's support is that of antecedent and consequent together) and
 mlxtend (`association_rules`), the references `baskets::rules` is checked against (its test
 `matches_pyfim_and_mlxtend`).
@@ -16,6 +17,7 @@ in byte order), the consequent, the counts of the rule, its antecedent and its c
 (pyfim's), and mlxtend's eight measures printed with repr (shortest round-trip form)."""
 
 import csv
+import gzip
 import warnings
 import pathlib
 from fractions import Fraction
@@ -33,13 +35,18 @@ CASES = [
     ("groceries.csv", ",", 20, "0.5"),
     ("mushroom.dat", " ", 4000, "0.8"),
     ("mushroom.dat", " ", 3000, "0.95"),
+    ("retail.dat", " ", 500, "0.3"),
+    ("T10I4D100K.dat", " ", 500, "0.5"),
 ]
 MEASURES = ["antecedent support", "consequent support", "support", "confidence", "lift",
             "leverage", "conviction", "zhangs_metric"]
 
 
 def read(path, sep):
-    with open(path, encoding="utf-8") as f:
+    # retail.dat and T10I4D100K.dat are kept gzipped.
+    opened = open(path, encoding="utf-8") if path.exists() else \
+        gzip.open(f"{path}.gz", "rt", encoding="utf-8")
+    with opened as f:
         return [[x for x in line.rstrip("\n").split(sep) if x != ""] for line in f if line.strip()]
 
 
