@@ -17,7 +17,6 @@ themselves in byte order, each line ending in a newline. groceries.csv is split 
 only (two item names end in a space); the .dat files on spaces."""
 
 import csv
-import gzip
 import pathlib
 
 import fim
@@ -25,17 +24,11 @@ import pandas as pd
 from mlxtend.frequent_patterns import fpgrowth
 from mlxtend.preprocessing import TransactionEncoder
 
+from reference_baskets import read
+
 HERE = pathlib.Path(__file__).parent
 CASES = [("groceries.csv", ",", [20, 50, 200]), ("mushroom.dat", " ", [2000, 4000]),
          ("retail.dat", " ", [50, 200]), ("T10I4D100K.dat", " ", [50, 200])]
-
-
-def read(path, sep):
-    # retail.dat and T10I4D100K.dat are kept gzipped.
-    opened = open(path, encoding="utf-8") if path.exists() else \
-        gzip.open(f"{path}.gz", "rt", encoding="utf-8")
-    with opened as f:
-        return [[x for x in line.rstrip("\n").split(sep) if x != ""] for line in f if line.strip()]
 
 
 def fnv1a(data):
@@ -49,7 +42,7 @@ with open(HERE / "pyfim_itemsets.csv", "w", newline="") as out:
     writer = csv.writer(out)
     writer.writerow(["file", "min_count", "itemsets", "count_sum", "fnv1a64", "pyfim_omits"])
     for name, sep, counts in CASES:
-        baskets = read(HERE / name, sep)
+        baskets = read(name, sep)
         encoder = TransactionEncoder()
         table = pd.DataFrame(encoder.fit(baskets).transform(baskets), columns=encoder.columns_)
         for count in counts:

@@ -17,7 +17,6 @@ in byte order), the consequent, the counts of the rule, its antecedent and its c
 (pyfim's), and mlxtend's eight measures printed with repr (shortest round-trip form)."""
 
 import csv
-import gzip
 import warnings
 import pathlib
 from fractions import Fraction
@@ -26,6 +25,8 @@ import fim
 import pandas as pd
 from mlxtend.frequent_patterns import association_rules, fpgrowth
 from mlxtend.preprocessing import TransactionEncoder
+
+from reference_baskets import read
 
 warnings.simplefilter("ignore")  # mlxtend's certainty divides by zero; not used
 HERE = pathlib.Path(__file__).parent
@@ -42,14 +43,6 @@ MEASURES = ["antecedent support", "consequent support", "support", "confidence",
             "leverage", "conviction", "zhangs_metric"]
 
 
-def read(path, sep):
-    # retail.dat and T10I4D100K.dat are kept gzipped.
-    opened = open(path, encoding="utf-8") if path.exists() else \
-        gzip.open(f"{path}.gz", "rt", encoding="utf-8")
-    with opened as f:
-        return [[x for x in line.rstrip("\n").split(sep) if x != ""] for line in f if line.strip()]
-
-
 def key(items):
     return " ".join(sorted(items, key=lambda s: s.encode()))
 
@@ -59,7 +52,7 @@ with open(HERE / "pyfim_rules.csv", "w", newline="") as out:
     writer.writerow(["file", "min_count", "min_confidence", "antecedent", "consequent", "count",
                      "antecedent_count", "consequent_count"] + [m.replace(" ", "_") for m in MEASURES])
     for name, sep, count, conf in CASES:
-        baskets = read(HERE / name, sep)
+        baskets = read(name, sep)
         n = len(baskets)
         exact = Fraction(conf)
         pyfim = {}
