@@ -70,6 +70,7 @@ pub mod churn_scorecard;
 pub mod clv;
 pub(crate) mod fit_rows;
 pub mod frequent_itemsets;
+pub mod interrupt;
 pub mod gamma_gamma_expected_spend;
 pub mod gamma_gamma_fit;
 pub mod lifecycle_stage;
