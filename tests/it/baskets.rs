@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use crate::common::columns::{ints, texts};
 use crate::common::{self, TestServer, sqlstate};
+use crate::rows::tuples;
 
 /// The planted rules: (antecedent product, consequent product, probability) and
 /// (antecedent category, consequent category) of every rule, product rules included.
@@ -55,10 +56,7 @@ async fn planted_product_associations_are_the_strongest_rules() {
         )
         .await
         .unwrap();
-    let rules: Vec<(Vec<i64>, Vec<i64>, f64, f64)> = rows
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-        .collect();
+    let rules: Vec<(Vec<i64>, Vec<i64>, f64, f64)> = tuples(&rows);
     // The 20 strongest rules by lift are the 10 planted pairs, each way round.
     let strongest: BTreeSet<(i64, i64)> = rules[..20]
         .iter()
@@ -107,7 +105,7 @@ async fn planted_category_associations_are_the_strongest_category_rules() {
         .unwrap();
     // The 12 strongest: the 3 category rules and the 3 product rules across categories,
     // each way round.
-    let strongest: BTreeSet<(String, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let strongest: BTreeSet<(String, String)> = tuples(&rows).into_iter().collect();
     let expected: BTreeSet<(String, String)> = categories
         .iter()
         .flat_map(|(a, c)| [(a.clone(), c.clone()), (c.clone(), a.clone())])

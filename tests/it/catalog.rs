@@ -9,6 +9,7 @@ use std::process::Command;
 use tokio_postgres::Client;
 
 use crate::common::{TestServer, assert_answers, assert_canceled, lake_config, sqlstate};
+use crate::rows::{column, last_text_rows, simple_rows, text_column, text_results, tuples};
 
 /// A server on the test lake with two saved queries, one of them described.
 async fn server_with_views() -> (TestServer, tempfile::TempDir) {
@@ -136,17 +137,15 @@ async fn psql_lists_schemas_tables_views_and_functions() {
 }
 
 async fn column_types(client: &Client, table: &str) -> Vec<(String, String, String)> {
-    client
+    let rows = client
         .query(
             "SELECT column_name, data_type, udt_name FROM information_schema.columns \
              WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
             &[&table],
         )
         .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect()
+        .unwrap();
+    tuples(&rows)
 }
 
 #[tokio::test]
@@ -181,16 +180,17 @@ async fn catalog_matches_the_wire_and_oids_are_stable() {
         .iter()
         .map(|c| (c.name().to_string(), c.type_().oid()))
         .collect();
-    let catalog: Vec<(String, u32)> = a
+    let attributes = a
         .query(
             "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = 'orders'::regclass \
              AND attnum > 0 ORDER BY attnum",
             &[],
         )
         .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), u32::try_from(r.get::<_, i64>(1)).unwrap()))
+        .unwrap();
+    let catalog: Vec<(String, u32)> = tuples::<(String, i64)>(&attributes)
+        .into_iter()
+        .map(|(name, oid)| (name, u32::try_from(oid).unwrap()))
         .collect();
     assert_eq!(wire, catalog);
 
@@ -213,17 +213,16 @@ async fn catalog_matches_the_wire_and_oids_are_stable() {
             (s("currency"), s("text"), s("text")),
         ]
     );
-    let formatted: Vec<String> = a
-        .query(
+    let formatted: Vec<String> = column(
+        &a.query(
             "SELECT pg_catalog.format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute \
              WHERE attrelid = 'orders'::regclass ORDER BY attnum",
             &[],
         )
         .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
+        .unwrap(),
+        0,
+    );
     assert_eq!(formatted[5], "numeric(12,2)");
     assert_eq!(formatted[2], "timestamp without time zone");
 
@@ -271,15 +270,10 @@ async fn visible(client: &Client) -> bool {
 }
 
 async fn show(client: &Client, name: &str) -> String {
-    client
-        .simple_query(&format!("SHOW {name}"))
+    simple_rows(client, &format!("SHOW {name}"))
         .await
-        .unwrap()
         .into_iter()
-        .find_map(|m| match m {
-            tokio_postgres::SimpleQueryMessage::Row(row) => row.get(0).map(str::to_string),
-            _ => None,
-        })
+        .find_map(|row| row[0].clone())
         .unwrap()
 }
 
@@ -472,8 +466,9 @@ async fn statement_timeout_stops_the_running_statement() {
     server.stop().await;
 }
 
+/// The customer ids a cursor's rows hold.
 fn ids(rows: &[tokio_postgres::Row]) -> Vec<i64> {
-    rows.iter().map(|r| r.get(0)).collect()
+    column(rows, 0)
 }
 
 #[tokio::test]
@@ -579,15 +574,9 @@ async fn a_failed_transaction_accepts_only_its_end() {
     let error = client.batch_execute("SHOW search_path").await.unwrap_err();
     assert_eq!(sqlstate(&error), "25P02");
     // COMMIT of a failed transaction rolls it back.
-    let tags: Vec<u64> = client
-        .simple_query("COMMIT")
-        .await
-        .unwrap()
+    let tags: Vec<u64> = text_results(&client.simple_query("COMMIT").await.unwrap())
         .into_iter()
-        .filter_map(|m| match m {
-            tokio_postgres::SimpleQueryMessage::CommandComplete(n) => Some(n),
-            _ => None,
-        })
+        .filter_map(|result| result.tag)
         .collect();
     assert_eq!(tags, [0]);
     let one: i64 = client.query_one("SELECT 1", &[]).await.unwrap().get(0);
@@ -614,29 +603,6 @@ async fn a_failed_transaction_accepts_only_its_end() {
 /// sources; see its README). Each must run, except the known gaps listed with the error they
 /// end in — a gap that closes, or a query that starts failing, fails this test.
 const REPLAY_GAPS: &[(&str, &str)] = &[];
-
-/// The rows of the last statement of a simple query, as text.
-fn text_rows(messages: &[tokio_postgres::SimpleQueryMessage]) -> Vec<Vec<Option<String>>> {
-    let mut rows = Vec::new();
-    for message in messages {
-        match message {
-            tokio_postgres::SimpleQueryMessage::Row(row) => rows.push(
-                (0..row.len())
-                    .map(|i| row.get(i).map(str::to_string))
-                    .collect(),
-            ),
-            tokio_postgres::SimpleQueryMessage::CommandComplete(_) => {}
-            _ => rows.clear(),
-        }
-    }
-    rows
-}
-
-fn column(rows: &[Vec<Option<String>>], index: usize) -> Vec<String> {
-    rows.iter()
-        .map(|r| r[index].clone().unwrap_or_default())
-        .collect()
-}
 
 #[tokio::test]
 async fn bi_clients_catalog_queries_replay() {
@@ -668,7 +634,7 @@ async fn bi_clients_catalog_queries_replay() {
             let gap = REPLAY_GAPS.iter().find(|(k, _)| *k == key);
             match (client.simple_query(&sql).await, gap) {
                 (Ok(messages), None) => {
-                    results.insert(key, text_rows(&messages));
+                    results.insert(key, last_text_rows(&messages));
                 }
                 (Err(error), Some((_, expected)))
                     if error
@@ -692,11 +658,11 @@ async fn bi_clients_catalog_queries_replay() {
         "products",
         "referrals",
     ];
-    assert_eq!(column(&results["grafana.sql#1"], 0), ["1600"]);
-    assert_eq!(column(&results["grafana.sql#9"], 0), lake_tables);
+    assert_eq!(text_column(&results["grafana.sql#1"], 0), ["1600"]);
+    assert_eq!(text_column(&results["grafana.sql#9"], 0), lake_tables);
     // Grafana's table picker: tables of search_path schemas first and bare, then the others
     // qualified, each group by name.
-    let picker = column(&results["grafana.sql#3"], 0);
+    let picker = text_column(&results["grafana.sql#3"], 0);
     assert_eq!(picker[..6], lake_tables, "{picker:?}");
     assert!(picker.len() > 6, "{picker:?}");
     assert!(
@@ -716,16 +682,16 @@ async fn bi_clients_catalog_queries_replay() {
         (Some("marketing_opt_in"), Some("boolean"))
     );
     assert_eq!(
-        column(&results["superset_sqlalchemy.sql#4"], 0),
+        text_column(&results["superset_sqlalchemy.sql#4"], 0),
         ["information_schema", "public", "segments"]
     );
     assert_eq!(
-        column(&results["superset_sqlalchemy.sql#5"], 0),
+        text_column(&results["superset_sqlalchemy.sql#5"], 0),
         lake_tables
     );
     // pgjdbc's getTables: catalog, schema, name, type.
     let jdbc_tables = &results["pgjdbc.sql#6"];
-    assert_eq!(column(jdbc_tables, 2), lake_tables);
+    assert_eq!(text_column(jdbc_tables, 2), lake_tables);
     assert!(
         jdbc_tables
             .iter()
@@ -733,9 +699,9 @@ async fn bi_clients_catalog_queries_replay() {
                 && r[1].as_deref() == Some("public")
                 && r[3].as_deref() == Some("TABLE"))
     );
-    assert_eq!(column(&results["metabase.sql#7"], 1), lake_tables);
+    assert_eq!(text_column(&results["metabase.sql#7"], 1), lake_tables);
     assert_eq!(
-        column(&results["powerbi.sql#1"], 0),
+        text_column(&results["powerbi.sql#1"], 0),
         ["information_schema", "pg_catalog", "public", "segments"]
     );
     let powerbi_tables: Vec<String> = results["powerbi.sql#2"]

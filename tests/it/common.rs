@@ -138,6 +138,22 @@ pub fn read_table(dir: &Path) -> Vec<datafusion::arrow::record_batch::RecordBatc
     batches
 }
 
+/// The one Int64 value of `sql` (its first row's first column), run on a new session of
+/// `engine` (without the wire).
+pub async fn scalar_i64(engine: &Engine, sql: &str) -> i64 {
+    use datafusion::arrow::array::AsArray;
+    use datafusion::arrow::datatypes::Int64Type;
+    let batches = engine
+        .session()
+        .sql(sql)
+        .await
+        .expect(sql)
+        .collect()
+        .await
+        .expect(sql);
+    batches[0].column(0).as_primitive::<Int64Type>().value(0)
+}
+
 /// The SQLSTATE of a tokio-postgres error (panics if the error did not come from the server).
 pub fn sqlstate(error: &tokio_postgres::Error) -> String {
     error

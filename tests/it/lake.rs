@@ -11,7 +11,7 @@ use datafusion::arrow::array::{Int64Array, RecordBatch};
 use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::parquet::arrow::ArrowWriter;
 
-use crate::common::lake;
+use crate::common::{lake, scalar_i64};
 
 fn write_parquet(path: &Path, values: &[i64]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -25,23 +25,6 @@ fn write_parquet(path: &Path, values: &[i64]) {
         ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
     writer.write(&batch).unwrap();
     writer.close().unwrap();
-}
-
-async fn scalar_i64(engine: &Engine, sql: &str) -> i64 {
-    let batches = engine
-        .session()
-        .sql(sql)
-        .await
-        .unwrap()
-        .collect()
-        .await
-        .unwrap();
-    batches[0]
-        .column(0)
-        .as_any()
-        .downcast_ref::<Int64Array>()
-        .unwrap()
-        .value(0)
 }
 
 async fn build_error(toml: &str, base: &Path) -> String {

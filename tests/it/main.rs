@@ -25,6 +25,7 @@ mod lake;
 mod lakegen;
 mod params;
 mod reference;
+mod rows;
 mod saved_queries;
 mod segments;
 mod sqllogic;

@@ -13,6 +13,8 @@ use datafusion::arrow::array::AsArray;
 use datafusion::arrow::datatypes::Int64Type;
 use datafusion::arrow::util::pretty::pretty_format_batches;
 
+use crate::common::scalar_i64;
+
 fn reference_dir() -> PathBuf {
     crate::common::manifest_dir().join("tests/reference")
 }
@@ -36,29 +38,17 @@ async fn cdnow_engine() -> Engine {
         .expect("engine over the CDNOW reference files")
 }
 
-async fn count(engine: &Engine, sql: &str) -> i64 {
-    let batches = engine
-        .session()
-        .sql(sql)
-        .await
-        .expect(sql)
-        .collect()
-        .await
-        .expect(sql);
-    batches[0].column(0).as_primitive::<Int64Type>().value(0)
-}
-
 #[tokio::test]
 async fn cdnow_rfm_agrees_with_duckdb_ntile() {
     let engine = cdnow_engine().await;
     let ours = "SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score \
                 FROM rfm('cdnow_orders', DATE '1998-07-01')";
     assert_eq!(
-        count(&engine, &format!("SELECT count(*) FROM ({ours})")).await,
+        scalar_i64(&engine, &format!("SELECT count(*) FROM ({ours})")).await,
         23_570
     );
     assert_eq!(
-        count(&engine, "SELECT count(*) FROM duckdb_rfm").await,
+        scalar_i64(&engine, "SELECT count(*) FROM duckdb_rfm").await,
         23_570
     );
 

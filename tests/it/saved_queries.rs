@@ -10,6 +10,7 @@ use datafusion::arrow::array::AsArray;
 use datafusion::arrow::datatypes::Int64Type;
 
 use crate::common::{self, TestServer, lake_config, sqlstate};
+use crate::rows::{column, tuples};
 
 fn write(dir: &Path, file: &str, sql: &str) {
     fs::write(dir.join(file), sql).unwrap();
@@ -235,7 +236,7 @@ async fn views_are_served_and_listed() {
         .query("SELECT customer_id FROM segments.vip ORDER BY 1", &[])
         .await
         .unwrap();
-    let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+    let ids: Vec<i64> = column(&rows, 0);
     assert_eq!(ids, [1, 2, 3, 4, 5]);
     let listed = client
         .query_one(
@@ -270,7 +271,7 @@ async fn views_are_served_and_listed() {
         .unwrap()
         .get(0);
     assert_eq!(comment.as_deref(), Some("VIPs."));
-    let described: Vec<(String, String)> = client
+    let descriptions = client
         .query(
             "SELECT c.relname, d.description FROM pg_catalog.pg_description d \
              JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass \
@@ -279,10 +280,8 @@ async fn views_are_served_and_listed() {
             &[],
         )
         .await
-        .unwrap()
-        .iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+        .unwrap();
+    let described: Vec<(String, String)> = tuples(&descriptions);
     assert_eq!(described, [("vip".to_string(), "VIPs.".to_string())]);
     let error = client
         .query("SELECT * FROM segments.nothing", &[])

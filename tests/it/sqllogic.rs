@@ -14,9 +14,9 @@ use std::path::PathBuf;
 
 use async_trait::async_trait;
 use sqllogictest::{DBOutput, DefaultColumnType, Runner};
-use tokio_postgres::SimpleQueryMessage;
 
 use crate::common::TestServer;
+use crate::rows::text_results;
 
 /// A server error as `SQLSTATE: message`, or the client's own failure.
 #[derive(Debug)]
@@ -46,25 +46,24 @@ impl sqllogictest::AsyncDB for Connection {
                 None => e.to_string(),
             })
         })?;
-        let mut columns = None;
-        let mut rows = Vec::new();
-        for message in messages {
-            match message {
-                SimpleQueryMessage::RowDescription(description) => {
-                    columns = Some(description.len())
-                }
-                SimpleQueryMessage::Row(row) => rows.push(
-                    (0..row.len())
-                        .map(|i| match row.get(i) {
-                            None => "NULL".to_string(),
-                            Some("") => "(empty)".to_string(),
-                            Some(text) => text.to_string(),
-                        })
-                        .collect(),
-                ),
-                _ => {}
-            }
-        }
+        let results = text_results(&messages);
+        let columns = results
+            .iter()
+            .rev()
+            .find_map(|result| result.columns.as_ref().map(Vec::len));
+        let rows: Vec<Vec<String>> = results
+            .into_iter()
+            .flat_map(|result| result.rows)
+            .map(|row| {
+                row.into_iter()
+                    .map(|value| match value.as_deref() {
+                        None => "NULL".to_string(),
+                        Some("") => "(empty)".to_string(),
+                        Some(text) => text.to_string(),
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(match columns {
             Some(n) => DBOutput::Rows {
                 types: vec![DefaultColumnType::Any; n],

@@ -9,6 +9,7 @@ use tokio_postgres::SimpleQueryMessage;
 use tokio_postgres::types::{FromSql, Type};
 
 use crate::common::{LAKE_CUSTOMERS, TestServer, assert_answers, assert_canceled, lake, sqlstate};
+use crate::rows::{column, simple_rows, text_results, text_rows};
 
 /// Any value's raw binary bytes, for types tokio-postgres has no Rust type for (interval).
 struct Raw(Vec<u8>);
@@ -20,24 +21,6 @@ impl<'a> FromSql<'a> for Raw {
     fn accepts(_: &Type) -> bool {
         true
     }
-}
-
-/// The rows of a simple query, as text (None for NULL).
-async fn simple_rows(client: &tokio_postgres::Client, sql: &str) -> Vec<Vec<Option<String>>> {
-    client
-        .simple_query(sql)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e:?}"))
-        .into_iter()
-        .filter_map(|m| match m {
-            SimpleQueryMessage::Row(row) => Some(
-                (0..row.len())
-                    .map(|i| row.get(i).map(str::to_string))
-                    .collect(),
-            ),
-            _ => None,
-        })
-        .collect()
 }
 
 const ALL_TYPES: &str = "SELECT true AS b, CAST(-2 AS SMALLINT) AS i2, CAST(-3 AS INT) AS i4, \
@@ -368,17 +351,9 @@ async fn empty_results_keep_their_columns() {
         .simple_query("SELECT customer_id FROM customers WHERE false")
         .await
         .unwrap();
-    let columns: Vec<String> = messages
-        .iter()
-        .filter_map(|m| match m {
-            SimpleQueryMessage::RowDescription(columns) => Some(
-                columns
-                    .iter()
-                    .map(|c| c.name().to_string())
-                    .collect::<Vec<_>>(),
-            ),
-            _ => None,
-        })
+    let columns: Vec<String> = text_results(&messages)
+        .into_iter()
+        .filter_map(|result| result.columns)
         .flatten()
         .collect();
     assert_eq!(columns, vec!["customer_id"]);
@@ -387,14 +362,7 @@ async fn empty_results_keep_their_columns() {
         Some(SimpleQueryMessage::CommandComplete(0))
     ));
     // An empty query string is an empty query, not an error.
-    assert!(
-        client
-            .simple_query("")
-            .await
-            .unwrap()
-            .iter()
-            .all(|m| !matches!(m, SimpleQueryMessage::Row(_)))
-    );
+    assert!(text_rows(&client.simple_query("").await.unwrap()).is_empty());
 }
 
 #[tokio::test]
@@ -493,8 +461,8 @@ async fn execute_with_row_limit_suspends_the_portal() {
     let portal = transaction.bind(&statement, &[]).await.unwrap();
     let first = transaction.query_portal(&portal, 1000).await.unwrap();
     let second = transaction.query_portal(&portal, 5).await.unwrap();
-    let first: Vec<i64> = first.iter().map(|r| r.get(0)).collect();
-    let second: Vec<i64> = second.iter().map(|r| r.get(0)).collect();
+    let first: Vec<i64> = column(&first, 0);
+    let second: Vec<i64> = column(&second, 0);
     assert_eq!(first, (1..=1000).collect::<Vec<_>>());
     assert_eq!(second, vec![1001, 1002, 1003, 1004, 1005]);
     transaction.commit().await.unwrap();
@@ -514,8 +482,7 @@ async fn execute_without_a_limit_resumes_a_suspended_portal() {
         .await
         .unwrap();
     let portal = transaction.bind(&statement, &[]).await.unwrap();
-    let values =
-        |rows: Vec<tokio_postgres::Row>| -> Vec<i64> { rows.iter().map(|r| r.get(0)).collect() };
+    let values = |rows: Vec<tokio_postgres::Row>| -> Vec<i64> { column(&rows, 0) };
     let first = values(transaction.query_portal(&portal, 10).await.unwrap());
     let rest = values(transaction.query_portal(&portal, 0).await.unwrap());
     let after = values(transaction.query_portal(&portal, 0).await.unwrap());
@@ -626,12 +593,9 @@ async fn multi_statement_query_stops_at_the_first_error() {
     let server = TestServer::start_on_lake().await;
     let client = server.connect().await;
     let messages = client.simple_query("SELECT 1; SELECT 2").await.unwrap();
-    let values: Vec<String> = messages
-        .iter()
-        .filter_map(|m| match m {
-            SimpleQueryMessage::Row(r) => r.get(0).map(str::to_string),
-            _ => None,
-        })
+    let values: Vec<String> = text_rows(&messages)
+        .into_iter()
+        .filter_map(|row| row[0].clone())
         .collect();
     assert_eq!(values, vec!["1", "2"]);
     let error = client
@@ -708,7 +672,7 @@ async fn graceful_shutdown_lets_a_running_statement_finish() {
         .query_portal(&portal, 0)
         .await
         .expect("rows keep flowing during the grace period");
-    let rest: Vec<i64> = rest.iter().map(|r| r.get(0)).collect();
+    let rest: Vec<i64> = column(&rest, 0);
     assert_eq!(rest, (11..=100).collect::<Vec<_>>());
     drop(transaction);
     tokio::time::timeout(std::time::Duration::from_secs(10), stopping)
