@@ -38,6 +38,8 @@ pub mod sqlstate {
     pub const UNDEFINED_TABLE: &str = "42P01";
     pub const UNDEFINED_OBJECT: &str = "42704";
     pub const INDETERMINATE_DATATYPE: &str = "42P18";
+    pub const UNDEFINED_PARAMETER: &str = "42P02";
+    pub const CONNECTION_FAILURE: &str = "08006";
     pub const PROTOCOL_VIOLATION: &str = "08P01";
     pub const INSUFFICIENT_RESOURCES: &str = "53000";
     pub const OUT_OF_MEMORY: &str = "53200";

@@ -110,6 +110,9 @@ fn load_lake_dir(dir: &Path) -> Result<Config, String> {
     Config::load(&file).map_err(|e: ConfigError| e.to_string())
 }
 
+/// How long the runtime gets to wind down after the command is done.
+const RUNTIME_SHUTDOWN: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub fn run(cli: Cli) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -126,6 +129,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Query(args) => runtime.block_on(query::run(args)),
         Command::Gen(args) => gen_cmd::run(args),
     };
+    // Work that never yields (a statement computing inside one call) must not keep the
+    // process alive once the server has stopped: give the runtime a moment, then exit.
+    runtime.shutdown_timeout(RUNTIME_SHUTDOWN);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -8,6 +8,7 @@
 //! CRM lake but nothing of the wire protocol.
 
 mod date_filters;
+mod interrupt;
 mod lake;
 mod saved_queries;
 
@@ -27,6 +28,7 @@ use crate::config::Config;
 use crate::error::SqlError;
 use crate::pgcompat::{self, PgCompat, PgSettings};
 
+pub use interrupt::{INTERRUPTED, InterruptExec, interruptible};
 pub use lake::{CRM_TABLES, RegisteredTable};
 pub use saved_queries::{LoadReport, QueryFileError, SEGMENTS_SCHEMA, SavedQueries, SavedQuery};
 

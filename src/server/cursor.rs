@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use custlake_udfs::interrupt::Interrupt;
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::execution::SendableRecordBatchStream;
@@ -37,6 +38,9 @@ struct CursorState {
 pub struct Cursor {
     schema: SchemaRef,
     hold: bool,
+    /// Stops the cursor's plan: fired when a FETCH from it is cancelled or times out, after
+    /// which the cursor fails as a PostgreSQL portal does after an error.
+    interrupt: Interrupt,
     state: Arc<Mutex<CursorState>>,
 }
 
@@ -58,12 +62,13 @@ impl Cursors {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Opens cursor `name` on a started stream.
+    /// Opens cursor `name` on a started stream, which `interrupt` stops.
     pub fn declare(
         &self,
         name: &str,
         stream: SendableRecordBatchStream,
         hold: bool,
+        interrupt: Interrupt,
     ) -> Result<(), SqlError> {
         let mut open = self.open();
         if open.contains_key(name) {
@@ -77,6 +82,7 @@ impl Cursors {
             Cursor {
                 schema: stream.schema(),
                 hold,
+                interrupt,
                 state: Arc::new(Mutex::new(CursorState {
                     stream,
                     leftover: None,
@@ -91,6 +97,14 @@ impl Cursors {
         self.open()
             .get(name)
             .map(|c| Arc::clone(&c.schema))
+            .ok_or_else(|| no_cursor(name))
+    }
+
+    /// What stops cursor `name`'s plan.
+    pub fn interrupt(&self, name: &str) -> Result<Interrupt, SqlError> {
+        self.open()
+            .get(name)
+            .map(|c| c.interrupt.clone())
             .ok_or_else(|| no_cursor(name))
     }
 

@@ -5,17 +5,26 @@
 //! accepting, lets running statements finish within the grace period, ends those still running
 //! with SQLSTATE 57P01, and closes the connections.
 
+mod backend;
 mod cancel;
+mod connection;
 mod cursor;
 pub mod encode;
 pub mod error;
-mod handler;
+mod extended_query;
+mod frames;
 pub mod params;
+mod row_stream;
 pub mod session;
+mod shutdown;
+mod simple_query;
+mod startup;
+mod transaction;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use tokio::net::TcpListener;
@@ -23,8 +32,9 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::Engine;
-pub use handler::SERVER_VERSION;
-use handler::{Backend, Handlers, InFlight};
+pub use backend::SERVER_VERSION;
+use backend::{Backend, Handlers};
+use shutdown::InFlight;
 
 /// How long connections get to deliver the 57P01 error before they are closed.
 const TERMINATE_DELIVERY: Duration = Duration::from_secs(2);
@@ -42,7 +52,15 @@ pub enum ServerError {
     },
 }
 
+/// Counters of the server's own health, shared with whoever holds [`Server::stats`].
+#[derive(Debug, Default)]
+pub struct ServerStats {
+    /// Connection tasks that ended in a panic: a bug, since no client input may cause one.
+    pub connection_panics: AtomicU64,
+}
+
 pub struct Server {
+    stats: Arc<ServerStats>,
     listener: TcpListener,
     backend: Arc<Backend>,
     in_flight: Arc<InFlight>,
@@ -68,12 +86,18 @@ impl Server {
         let terminate = CancellationToken::new();
         let backend = Arc::new(Backend::new(engine, in_flight.clone(), terminate.clone()));
         Ok(Server {
+            stats: Arc::default(),
             listener,
             backend,
             in_flight,
             terminate,
             grace,
         })
+    }
+
+    /// The server's health counters; they stay readable after the server has stopped.
+    pub fn stats(&self) -> Arc<ServerStats> {
+        Arc::clone(&self.stats)
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -85,6 +109,7 @@ impl Server {
     /// Serves until `shutdown` resolves, then shuts down gracefully.
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) {
         let Server {
+            stats,
             listener,
             backend,
             in_flight,
@@ -97,14 +122,9 @@ impl Server {
             tokio::select! {
                 _ = &mut shutdown => break,
                 accepted = listener.accept() => match accepted {
-                    Ok((socket, peer)) => {
+                    Ok((socket, _peer)) => {
                         let _ = socket.set_nodelay(true);
-                        let handlers = Handlers(backend.clone());
-                        connections.spawn(async move {
-                            if let Err(e) = pgwire::tokio::process_socket(socket, None, handlers).await {
-                                log::debug!("connection from {peer} ended: {e}");
-                            }
-                        });
+                        connections.spawn(connection::serve(socket, Handlers(backend.clone())));
                     }
                     // Out of file descriptors and the like: keep serving the others.
                     Err(e) => {
@@ -112,7 +132,14 @@ impl Server {
                         tokio::time::sleep(Duration::from_millis(50)).await;
                     }
                 },
-                Some(_) = connections.join_next(), if !connections.is_empty() => {}
+                Some(ended) = connections.join_next(), if !connections.is_empty() => {
+                    if let Err(e) = ended
+                        && e.is_panic()
+                    {
+                        stats.connection_panics.fetch_add(1, Ordering::Relaxed);
+                        log::error!("a connection task panicked: {e}");
+                    }
+                }
             }
         }
         drop(listener);

@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use custlake_udfs::interrupt::Interrupt;
 use datafusion::arrow::datatypes::{DataType, Field};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement};
+use datafusion::physical_plan::execute_stream;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DFStatement};
@@ -17,7 +19,7 @@ use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 
 use super::cursor::{Cursors, FetchCount};
-use crate::engine::check_read_only;
+use crate::engine::{check_read_only, interruptible};
 use crate::error::{SqlError, sqlstate};
 use crate::pgcompat::commands::{self, Command};
 use crate::pgcompat::{PgSettings, rewrite};
@@ -415,10 +417,18 @@ impl Session {
         })
     }
 
-    /// Starts a plan; rows arrive batch by batch as the returned stream is polled.
-    pub async fn execute(&self, plan: LogicalPlan) -> Result<SendableRecordBatchStream, SqlError> {
+    /// Starts a plan; rows arrive batch by batch as the returned stream is polled. Firing
+    /// `interrupt` stops every operator of the plan at its next batch (see
+    /// [`crate::engine::interruptible`]).
+    pub async fn execute(
+        &self,
+        plan: LogicalPlan,
+        interrupt: &Interrupt,
+    ) -> Result<SendableRecordBatchStream, SqlError> {
         let frame = self.ctx.execute_logical_plan(plan).await?;
-        Ok(frame.execute_stream().await?)
+        let task = Arc::new(frame.task_ctx());
+        let physical = interruptible(frame.create_physical_plan().await?, interrupt)?;
+        Ok(execute_stream(physical, task)?)
     }
 }
 
@@ -582,15 +592,29 @@ fn collect_cast_targets(
     Ok(())
 }
 
+/// The highest parameter number: a Bind message counts its parameters in 16 bits.
+pub const MAX_PARAMETER_NUMBER: usize = 65_535;
+
+/// The 0-based index of placeholder `$n`. Numbers past [`MAX_PARAMETER_NUMBER`] are refused
+/// before anything is sized by them (`$1000000000` would otherwise size the type list).
 fn placeholder_index(id: &str) -> Result<usize, SqlError> {
-    id.strip_prefix('$')
-        .and_then(|n| n.parse::<usize>().ok())
-        .filter(|n| *n >= 1)
-        .map(|n| n - 1)
+    let number = id
+        .strip_prefix('$')
+        .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
         .ok_or_else(|| {
             SqlError::new(
                 sqlstate::SYNTAX_ERROR,
                 format!("parameter {id} is not of the form $1, $2, …"),
             )
-        })
+        })?;
+    match number.parse::<usize>() {
+        Ok(n) if (1..=MAX_PARAMETER_NUMBER).contains(&n) => Ok(n - 1),
+        _ => Err(SqlError::new(
+            sqlstate::UNDEFINED_PARAMETER,
+            format!("there is no parameter {id}"),
+        )
+        .with_hint(format!(
+            "Parameters are numbered $1 to ${MAX_PARAMETER_NUMBER}, the most a Bind message carries."
+        ))),
+    }
 }

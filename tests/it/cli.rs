@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use datafusion::arrow::array::{Array, StringArray};
 
-use crate::common::{LAKE_CUSTOMERS, lake, read_table};
+use crate::common::{LAKE_CUSTOMERS, connect_to, lake, read_table};
 
 const BIN: &str = env!("CARGO_BIN_EXE_custlake");
 
@@ -252,15 +252,7 @@ async fn serve_without_a_lake_generates_and_serves_the_demo_lake() {
     let mut first_written = None;
     for start in 0..2 {
         let served = serve(&[], &[("CUSTLAKE_DEMO_DIR", demo_str)]);
-        let conn = format!(
-            "host={} port={} user=demo dbname=custlake",
-            served.addr.ip(),
-            served.addr.port()
-        );
-        let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
-            .await
-            .unwrap();
-        tokio::spawn(connection);
+        let client = connect_to(served.addr, "demo").await;
         let row = client
             .query_one(
                 "SELECT count(*), count(DISTINCT customer_type) FROM customers",
@@ -315,5 +307,57 @@ async fn serve_without_a_lake_generates_and_serves_the_demo_lake() {
             .count();
         assert_eq!(row.get::<_, i64>(2), shipped as i64);
         assert_eq!(shipped, 13);
+    }
+}
+
+/// SIGTERM while a statement that never yields is running: after the grace period (1 s
+/// here) the statement is stopped and the process exits, instead of computing on.
+#[tokio::test]
+async fn sigterm_ends_the_process_after_the_grace_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let lake_dir = lake().dir.clone();
+    let mut text = String::from("[server]\nlisten = \"127.0.0.1:0\"\nshutdown_grace_secs = 1\n");
+    for table in custlake::engine::CRM_TABLES {
+        let location = lake_dir.join(table);
+        text.push_str(&format!(
+            "\n[[tables]]\nname = \"{table}\"\nlocation = \"{}\"\n",
+            location.display()
+        ));
+    }
+    let config = dir.path().join("custlake.toml");
+    std::fs::write(&config, text).unwrap();
+    let mut served = serve(&["--config", config.to_str().unwrap()], &[]);
+    let client = connect_to(served.addr, "demo").await;
+    let running = tokio::spawn(async move {
+        client
+            .simple_query(
+                "SELECT count(*) FROM orders a, orders b, (VALUES (1), (2), (3), (4)) AS c(k) \
+                 WHERE a.amount + c.k > b.amount",
+            )
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let status = Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let signalled = std::time::Instant::now();
+    let exit = loop {
+        if let Some(exit) = served.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(15),
+            "the server still runs {:?} after SIGTERM",
+            signalled.elapsed()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(exit.success(), "exit status {exit:?}");
+    let outcome = running.await.unwrap();
+    let error = outcome.expect_err("the statement is ended by the shutdown");
+    if let Some(db) = error.as_db_error() {
+        assert_eq!(db.code().code(), "57P01", "{db:?}");
     }
 }

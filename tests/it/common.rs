@@ -50,6 +50,8 @@ pub struct TestServer {
     pub addr: SocketAddr,
     /// The served engine (shared with the server), for what only the engine can tell.
     pub engine: Engine,
+    /// The server's health counters (connection tasks that panicked).
+    pub stats: std::sync::Arc<custlake::server::ServerStats>,
     stop: Option<oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -65,6 +67,7 @@ impl TestServer {
         .await
         .expect("bind");
         let addr = server.local_addr();
+        let stats = server.stats();
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(server.run_until(async move {
             let _ = stopped.await;
@@ -72,6 +75,7 @@ impl TestServer {
         TestServer {
             addr,
             engine,
+            stats,
             stop: Some(stop),
             task: Some(task),
         }
@@ -82,18 +86,7 @@ impl TestServer {
     }
 
     pub async fn connect(&self) -> tokio_postgres::Client {
-        let conn = format!(
-            "host={} port={} user=tester dbname=custlake",
-            self.addr.ip(),
-            self.addr.port()
-        );
-        let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
-            .await
-            .expect("connect");
-        tokio::spawn(async move {
-            let _ = connection.await;
-        });
-        client
+        connect_to(self.addr, "tester").await
     }
 
     /// Stops the server and waits until it has shut down.
@@ -113,6 +106,37 @@ impl Drop for TestServer {
             let _ = stop.send(());
         }
     }
+}
+
+/// A tokio-postgres client connected to `addr` as `user` (its connection runs in a task).
+pub async fn connect_to(addr: SocketAddr, user: &str) -> tokio_postgres::Client {
+    let conn = format!(
+        "host={} port={} user={user} dbname=custlake",
+        addr.ip(),
+        addr.port()
+    );
+    let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
+        .await
+        .expect("connect");
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    client
+}
+
+/// The portal of a billion-row query, suspended after its first 3 rows: a statement still
+/// running, which holds its turn until the portal is closed.
+pub async fn suspended_portal(
+    transaction: &tokio_postgres::Transaction<'_>,
+) -> tokio_postgres::Portal {
+    let statement = transaction
+        .prepare("SELECT value FROM generate_series(1, 1000000000)")
+        .await
+        .unwrap();
+    let portal = transaction.bind(&statement, &[]).await.unwrap();
+    let first = transaction.query_portal(&portal, 3).await.unwrap();
+    assert_eq!(first.len(), 3);
+    portal
 }
 
 /// Reads every row of a Parquet table directory into batches (independent of the SQL engine).

@@ -1,5 +1,6 @@
 //! The one integration-test binary (each extra binary links DataFusion again). Modules:
 //! - `common`: a small generated lake shared by the tests, and an in-process server on 127.0.0.1:0;
+//! - `rows`: reading query results (typed rows, simple-query text) in one way for every module;
 //! - `wire`: the PostgreSQL protocol through tokio-postgres;
 //! - `catalog`: pg_catalog, information_schema, psql's meta-commands, per-connection settings;
 //! - `clients`: real drivers (psycopg 3, asyncpg, SQLAlchemy/pandas, pgjdbc, node-postgres) run as
@@ -13,7 +14,9 @@
 //! - `segments`: each saved query (`queries/*.sql`) against an independent Rust computation on the lake;
 //! - `sqllogic`: `tests/slt/*.slt`, SQL behaviour (PostgreSQL's forms custlake rewrites) over the wire;
 //! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB);
-//! - `baskets`: association rules over the wire: the planted associations, the memory pool.
+//! - `baskets`: association rules over the wire: the planted associations, the memory pool;
+//! - `robustness`: what one client can do to the server (malformed messages, row limits,
+//!   statements that do not yield, hang-ups), with the others kept being served.
 
 mod baskets;
 mod catalog;
@@ -25,6 +28,7 @@ mod lake;
 mod lakegen;
 mod params;
 mod reference;
+mod robustness;
 mod rows;
 mod saved_queries;
 mod segments;

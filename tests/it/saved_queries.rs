@@ -302,15 +302,7 @@ async fn serve_reloads_saved_queries_on_sighup() {
         &["--data", &lake, "--queries", queries.to_str().unwrap()],
         &[],
     );
-    let conn = format!(
-        "host={} port={} user=test dbname=custlake",
-        served.addr.ip(),
-        served.addr.port()
-    );
-    let (client, connection) = tokio_postgres::connect(&conn, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
+    let client = common::connect_to(served.addr, "test").await;
     let n: i64 = client
         .query_one("SELECT n FROM segments.first", &[])
         .await

@@ -503,13 +503,7 @@ async fn statements_wait_for_a_turn_to_run() {
     let waiter = server.connect().await;
     // A suspended portal is a statement still running: it holds the only turn.
     let transaction = holder.transaction().await.unwrap();
-    let statement = transaction
-        .prepare("SELECT value FROM generate_series(1, 1000000000)")
-        .await
-        .unwrap();
-    let portal = transaction.bind(&statement, &[]).await.unwrap();
-    let first = transaction.query_portal(&portal, 3).await.unwrap();
-    assert_eq!(first.len(), 3);
+    let portal = crate::common::suspended_portal(&transaction).await;
     waiter
         .batch_execute("SET statement_timeout = 300")
         .await

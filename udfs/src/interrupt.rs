@@ -74,6 +74,9 @@ mod tests {
         assert!(current().is_none());
         let caught = std::panic::catch_unwind(|| scope(&outer, || panic!("inside")));
         assert!(caught.is_err());
-        assert!(current().is_none(), "a panic inside the scope restores the previous one");
+        assert!(
+            current().is_none(),
+            "a panic inside the scope restores the previous one"
+        );
     }
 }
