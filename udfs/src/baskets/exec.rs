@@ -1,7 +1,7 @@
 //! The plan node that mines, [`BasketMiningExec`], for
 //! [`frequent_itemsets`](super::frequent_itemsets) and
 //! [`association_rules`](super::association_rules) (their source and arguments are read in
-//! [`source`](super::source)).
+//! `baskets::source`).
 //!
 //! The node reads its input (one partition: the planner
 //! merges the source's), numbers the baskets and items as they stream in, and mines on its

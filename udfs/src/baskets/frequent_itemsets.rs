@@ -3,7 +3,7 @@
 //! category FROM order_items', 0.01)`.
 //!
 //! `source` is a table name or a query yielding `(basket_id, item)` rows (see
-//! [`source`](super::source) for how its columns are found and read).
+//! `baskets::source` for how its columns are found and read).
 //! `min_support` is the share of baskets, in (0, 1], an itemset must be in: ⌈min_support ·
 //! N⌉ of the N baskets, compared exactly. `max_len` (≥ 1, NULL for no limit) bounds the
 //! number of items in an itemset.

@@ -7,7 +7,7 @@
 //! | [`association_rules`] | table | rules A → C with mlxtend's measures |
 //!
 //! [`algorithms`] is the mining itself, free of DataFusion: FP-Growth and association rules,
-//! checked against pyfim and mlxtend. [`source`] reads the functions' source and arguments
+//! checked against pyfim and mlxtend. `source` reads the functions' source and arguments
 //! into the table they return, and [`exec`] is its plan node, which mines within
 //! DataFusion's memory pool.
 

@@ -15,27 +15,30 @@
 //! no purchase up to `calibration_end`.
 //!
 //! `calibration_end` and `unit` are the same for every customer of a query, so they must be
-//! constants; the state is then the list of (day, amount) purchases of each group.
+//! constants; the state is then the list of (day, amount) purchases of each group, kept by
+//! the accumulators every list aggregate shares (`common::group_lists`).
 
-use std::mem::{size_of, size_of_val};
 use std::sync::{Arc, LazyLock};
 
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Date32Array, Date32Builder, Float64Array,
-    Float64Builder, Int64Array, ListArray, ListBuilder, StructArray,
+    Array, ArrayRef, AsArray, BooleanArray, Date32Array, Float64Array, Int64Array, ListArray,
+    StructArray,
 };
 use datafusion::arrow::datatypes::{DataType, Date32Type, Field, FieldRef, Fields, Float64Type};
 use datafusion::common::{Result, ScalarValue, exec_err, internal_err, plan_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::{AggregateOrderSensitivity, format_state_name};
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDFImpl, Documentation, EmitTo, GroupsAccumulator, ReversedUDAF,
-    Signature, Volatility,
+    Accumulator, AggregateUDFImpl, Documentation, GroupsAccumulator, ReversedUDAF, Signature,
+    Volatility,
 };
 use datafusion::physical_expr::expressions::Literal;
 
 use crate::DOC_SECTION;
 use crate::common::args::{Kind, Param, coerce, param, selected};
+use crate::common::group_lists::{
+    ListAccumulator, ListAggregate, ListGroupsAccumulator, primitive_lists,
+};
 
 const NAME: &str = "calibration_summary";
 const SYNTAX: &str = "calibration_summary(order_ts, amount, calibration_end [, unit])";
@@ -251,35 +254,56 @@ impl Calibration {
     }
 }
 
-/// Passes the purchases of every state row to `push(state_row, days, amounts)`.
-fn for_each_state(states: &[ArrayRef], mut push: impl FnMut(usize, &[i32], &[f64])) -> Result<()> {
-    let [days, amounts] = states else {
-        return internal_err!("{NAME}: two state columns expected");
-    };
-    let (days, amounts): (&ListArray, &ListArray) = (days.as_list(), amounts.as_list());
-    for row in 0..days.len() {
-        if days.is_valid(row) && amounts.is_valid(row) {
-            let (d, a) = (days.value(row), amounts.value(row));
-            let d: &Date32Array = d.as_primitive();
-            let a: &Float64Array = a.as_primitive();
-            push(row, d.values(), a.values());
-        }
-    }
-    Ok(())
-}
+impl ListAggregate for Calibration {
+    type Value = (i32, f64);
 
-fn state_lists(groups: impl IntoIterator<Item = Vec<(i32, f64)>>) -> Vec<ArrayRef> {
-    let mut days = ListBuilder::new(Date32Builder::new());
-    let mut amounts = ListBuilder::new(Float64Builder::new());
-    for purchases in groups {
-        for (day, amount) in purchases {
-            days.values().append_value(day);
-            amounts.values().append_value(amount);
-        }
-        days.append(true);
-        amounts.append(true);
+    fn for_each_input(
+        &self,
+        values: &[ArrayRef],
+        opt_filter: Option<&BooleanArray>,
+        mut push: impl FnMut(usize, &[(i32, f64)]),
+    ) -> Result<()> {
+        self.for_each_purchase(values, opt_filter, |row, day, amount| {
+            push(row, &[(day, amount)])
+        })
     }
-    vec![Arc::new(days.finish()), Arc::new(amounts.finish())]
+
+    fn for_each_state(
+        &self,
+        states: &[ArrayRef],
+        mut push: impl FnMut(usize, &[(i32, f64)]),
+    ) -> Result<()> {
+        let [days, amounts] = states else {
+            return internal_err!("{NAME}: two state columns expected");
+        };
+        let (days, amounts): (&ListArray, &ListArray) = (days.as_list(), amounts.as_list());
+        // One buffer for the pairs of every row: the state keeps days and amounts apart.
+        let mut purchases = Vec::new();
+        for row in 0..days.len() {
+            if days.is_valid(row) && amounts.is_valid(row) {
+                let (d, a) = (days.value(row), amounts.value(row));
+                let d: &Date32Array = d.as_primitive();
+                let a: &Float64Array = a.as_primitive();
+                purchases.clear();
+                purchases.extend(d.values().iter().copied().zip(a.values().iter().copied()));
+                push(row, &purchases);
+            }
+        }
+        Ok(())
+    }
+
+    fn state(&self, lists: Vec<Vec<(i32, f64)>>) -> Result<Vec<ArrayRef>> {
+        Ok(vec![
+            primitive_lists::<Date32Type>(lists.iter().map(|l| l.iter().map(|(day, _)| *day))),
+            primitive_lists::<Float64Type>(
+                lists.iter().map(|l| l.iter().map(|(_, amount)| *amount)),
+            ),
+        ])
+    }
+
+    fn evaluate(&self, lists: Vec<Vec<(i32, f64)>>) -> Result<ArrayRef> {
+        Ok(self.summaries(lists))
+    }
 }
 
 impl AggregateUDFImpl for CalibrationSummary {
@@ -300,10 +324,9 @@ impl AggregateUDFImpl for CalibrationSummary {
     }
 
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::new(SummaryAccumulator {
-            calibration: Calibration::from_args(&args)?,
-            purchases: Vec::new(),
-        }))
+        Ok(Box::new(ListAccumulator::new(Calibration::from_args(
+            &args,
+        )?)))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -329,11 +352,9 @@ impl AggregateUDFImpl for CalibrationSummary {
         &self,
         args: AccumulatorArgs,
     ) -> Result<Box<dyn GroupsAccumulator>> {
-        Ok(Box::new(SummaryGroupsAccumulator {
-            calibration: Calibration::from_args(&args)?,
-            purchases: Vec::new(),
-            capacity: 0,
-        }))
+        Ok(Box::new(ListGroupsAccumulator::new(
+            Calibration::from_args(&args)?,
+        )))
     }
 
     fn order_sensitivity(&self) -> AggregateOrderSensitivity {
@@ -346,129 +367,6 @@ impl AggregateUDFImpl for CalibrationSummary {
 
     fn documentation(&self) -> Option<&Documentation> {
         Some(&DOCUMENTATION)
-    }
-}
-
-#[derive(Debug)]
-struct SummaryAccumulator {
-    calibration: Calibration,
-    purchases: Vec<(i32, f64)>,
-}
-
-impl Accumulator for SummaryAccumulator {
-    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let purchases = &mut self.purchases;
-        self.calibration
-            .for_each_purchase(values, None, |_, day, amount| purchases.push((day, amount)))
-    }
-
-    fn evaluate(&mut self) -> Result<ScalarValue> {
-        let summary = self
-            .calibration
-            .summaries([std::mem::take(&mut self.purchases)]);
-        ScalarValue::try_from_array(&summary, 0)
-    }
-
-    fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        state_lists([std::mem::take(&mut self.purchases)])
-            .iter()
-            .map(|list| ScalarValue::try_from_array(list, 0))
-            .collect()
-    }
-
-    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        for_each_state(states, |_, days, amounts| {
-            self.purchases
-                .extend(days.iter().copied().zip(amounts.iter().copied()))
-        })
-    }
-
-    fn size(&self) -> usize {
-        size_of_val(self) + self.purchases.capacity() * size_of::<(i32, f64)>()
-    }
-}
-
-/// The purchases of group `g` are `purchases[g]`.
-#[derive(Debug)]
-struct SummaryGroupsAccumulator {
-    calibration: Calibration,
-    purchases: Vec<Vec<(i32, f64)>>,
-    /// Total capacity of the inner vectors, for [`GroupsAccumulator::size`].
-    capacity: usize,
-}
-
-impl SummaryGroupsAccumulator {
-    fn push(&mut self, group: usize, purchases: impl IntoIterator<Item = (i32, f64)>) {
-        let list = &mut self.purchases[group];
-        let before = list.capacity();
-        list.extend(purchases);
-        self.capacity += list.capacity() - before;
-    }
-
-    fn take(&mut self, emit_to: EmitTo) -> Vec<Vec<(i32, f64)>> {
-        let taken = emit_to.take_needed(&mut self.purchases);
-        self.capacity -= taken.iter().map(Vec::capacity).sum::<usize>();
-        taken
-    }
-}
-
-impl GroupsAccumulator for SummaryGroupsAccumulator {
-    fn update_batch(
-        &mut self,
-        values: &[ArrayRef],
-        group_indices: &[usize],
-        opt_filter: Option<&BooleanArray>,
-        total_num_groups: usize,
-    ) -> Result<()> {
-        self.purchases.resize_with(total_num_groups, Vec::new);
-        let calibration = self.calibration;
-        calibration.for_each_purchase(values, opt_filter, |row, day, amount| {
-            self.push(group_indices[row], [(day, amount)])
-        })
-    }
-
-    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
-        let groups = self.take(emit_to);
-        Ok(self.calibration.summaries(groups))
-    }
-
-    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
-        Ok(state_lists(self.take(emit_to)))
-    }
-
-    fn merge_batch(
-        &mut self,
-        values: &[ArrayRef],
-        group_indices: &[usize],
-        total_num_groups: usize,
-    ) -> Result<()> {
-        self.purchases.resize_with(total_num_groups, Vec::new);
-        for_each_state(values, |row, days, amounts| {
-            self.push(
-                group_indices[row],
-                days.iter().copied().zip(amounts.iter().copied()),
-            )
-        })
-    }
-
-    fn convert_to_state(
-        &self,
-        values: &[ArrayRef],
-        opt_filter: Option<&BooleanArray>,
-    ) -> Result<Vec<ArrayRef>> {
-        let rows = values.first().map_or(0, |v| v.len());
-        let mut per_row = vec![Vec::new(); rows];
-        self.calibration
-            .for_each_purchase(values, opt_filter, |row, day, amount| {
-                per_row[row].push((day, amount))
-            })?;
-        Ok(state_lists(per_row))
-    }
-
-    fn size(&self) -> usize {
-        size_of_val(self)
-            + self.purchases.capacity() * size_of::<Vec<(i32, f64)>>()
-            + self.capacity * size_of::<(i32, f64)>()
     }
 }
 

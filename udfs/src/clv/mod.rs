@@ -13,7 +13,7 @@
 //! | [`clv`](mod@clv) | scalar | DOUBLE: discounted expected lifetime value (lifetimes' definition) |
 //!
 //! [`models`] holds the numerics (likelihoods, the hypergeometric function, the optimiser),
-//! with no DataFusion in it. [`fit`] is the aggregate both fits are, and [`model_args`]
+//! with no DataFusion in it. [`fit`] is the aggregate both fits are, and `model_args`
 //! reads the `params` struct the prediction functions take.
 
 pub mod bgnbd_expected_purchases;

@@ -1,7 +1,8 @@
 //! What the functions of every domain share: argument coercion and calendar arithmetic
-//! ([`args`]), the session settings ([`options`], with [`as_of`], the function that reads the
-//! as-of date), the `source` argument of the table functions ([`source`]), and a statement's
-//! stop flag ([`interrupt`]).
+//! (`args`), the session settings ([`options`], with [`as_of`], the function that reads the
+//! as-of date), the `source` argument of the table functions (`source`), the accumulators
+//! of the aggregates that collect each group's values into a list (`group_lists`), and a
+//! statement's stop flag ([`interrupt`]).
 //!
 //! | function | kind | returns |
 //! |---|---|---|
@@ -9,6 +10,7 @@
 
 pub(crate) mod args;
 pub mod as_of;
+pub(crate) mod group_lists;
 pub mod interrupt;
 pub mod options;
 pub(crate) mod source;

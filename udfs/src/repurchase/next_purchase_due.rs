@@ -9,26 +9,27 @@
 //! Fewer than two purchase dates give NULL: there is no interval to go by.
 //!
 //! The state is the list of purchase dates per group (a customer has tens of orders, not
-//! millions), kept as one vector per group in the [`GroupsAccumulator`].
+//! millions), kept as one vector per group in the [`GroupsAccumulator`] that every list
+//! aggregate shares (`common::group_lists`).
 
-use std::mem::{size_of, size_of_val};
 use std::sync::{Arc, LazyLock};
 
-use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, BooleanArray, Date32Array, Date32Builder, ListArray, ListBuilder,
-};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Date32Array};
 use datafusion::arrow::datatypes::{DataType, Date32Type, Field, FieldRef};
+use datafusion::common::Result;
 use datafusion::common::utils::take_function_args;
-use datafusion::common::{Result, ScalarValue, internal_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::{AggregateOrderSensitivity, format_state_name};
 use datafusion::logical_expr::{
-    Accumulator, AggregateUDFImpl, Documentation, EmitTo, GroupsAccumulator, ReversedUDAF,
-    Signature, Volatility,
+    Accumulator, AggregateUDFImpl, Documentation, GroupsAccumulator, ReversedUDAF, Signature,
+    Volatility,
 };
 
 use crate::DOC_SECTION;
 use crate::common::args::{Kind, Param, coerce, param, selected};
+use crate::common::group_lists::{
+    ListAccumulator, ListAggregate, ListGroupsAccumulator, for_each_list, primitive_lists,
+};
 
 const NAME: &str = "next_purchase_due";
 const SYNTAX: &str = "next_purchase_due(order_ts)";
@@ -100,7 +101,7 @@ impl AggregateUDFImpl for NextPurchaseDue {
     }
 
     fn accumulator(&self, _args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        Ok(Box::<DueAccumulator>::default())
+        Ok(Box::new(ListAccumulator::new(Due)))
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -119,7 +120,7 @@ impl AggregateUDFImpl for NextPurchaseDue {
         &self,
         _args: AccumulatorArgs,
     ) -> Result<Box<dyn GroupsAccumulator>> {
-        Ok(Box::<DueGroupsAccumulator>::default())
+        Ok(Box::new(ListGroupsAccumulator::new(Due)))
     }
 
     fn order_sensitivity(&self) -> AggregateOrderSensitivity {
@@ -159,152 +160,46 @@ fn due_date(dates: &mut Vec<i32>) -> Option<i32> {
     i32::try_from(i64::from(last) + median).ok()
 }
 
-/// Appends the non-NULL dates of rows selected by the filter to `push(row, date)`.
-fn for_each_date(
-    values: &[ArrayRef],
-    opt_filter: Option<&BooleanArray>,
-    mut push: impl FnMut(usize, i32),
-) -> Result<()> {
-    let [dates] = take_function_args(NAME, values)?;
-    let dates = dates.as_primitive::<Date32Type>();
-    for row in 0..dates.len() {
-        if selected(opt_filter, row) && dates.is_valid(row) {
-            push(row, dates.value(row));
-        }
-    }
-    Ok(())
-}
+/// The aggregate over each group's list of purchase dates.
+#[derive(Debug)]
+struct Due;
 
-/// The purchase dates of every state list, per row of the state array.
-fn for_each_state_date(states: &[ArrayRef], mut push: impl FnMut(usize, &[i32])) -> Result<()> {
-    let [lists] = take_function_args(NAME, states)?;
-    let lists: &ListArray = lists.as_list();
-    for row in 0..lists.len() {
-        if lists.is_valid(row) {
-            let dates = lists.value(row);
-            let dates: &Date32Array = dates.as_primitive();
-            // Dates in a state list are never NULL: only non-NULL dates are collected.
-            push(row, dates.values());
-        }
-    }
-    Ok(())
-}
+impl ListAggregate for Due {
+    type Value = i32;
 
-fn dates_list(groups: impl IntoIterator<Item = Vec<i32>>) -> ListArray {
-    let mut builder = ListBuilder::new(Date32Builder::new());
-    for dates in groups {
-        builder.values().append_slice(&dates);
-        builder.append(true);
-    }
-    builder.finish()
-}
-
-#[derive(Debug, Default)]
-struct DueAccumulator {
-    dates: Vec<i32>,
-}
-
-impl Accumulator for DueAccumulator {
-    fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        for_each_date(values, None, |_, date| self.dates.push(date))
-    }
-
-    fn evaluate(&mut self) -> Result<ScalarValue> {
-        Ok(ScalarValue::Date32(due_date(&mut self.dates)))
-    }
-
-    fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let list = dates_list([std::mem::take(&mut self.dates)]);
-        Ok(vec![ScalarValue::List(Arc::new(list))])
-    }
-
-    fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        for_each_state_date(states, |_, dates| self.dates.extend_from_slice(dates))
-    }
-
-    fn size(&self) -> usize {
-        size_of_val(self) + self.dates.capacity() * size_of::<i32>()
-    }
-}
-
-/// The purchase dates of group `g` are `dates[g]`.
-#[derive(Debug, Default)]
-struct DueGroupsAccumulator {
-    dates: Vec<Vec<i32>>,
-    /// Total capacity of the inner vectors, for [`GroupsAccumulator::size`].
-    date_capacity: usize,
-}
-
-impl DueGroupsAccumulator {
-    fn push(&mut self, group: usize, dates: &[i32]) {
-        let list = &mut self.dates[group];
-        let before = list.capacity();
-        list.extend_from_slice(dates);
-        self.date_capacity += list.capacity() - before;
-    }
-
-    fn take(&mut self, emit_to: EmitTo) -> Vec<Vec<i32>> {
-        let taken = emit_to.take_needed(&mut self.dates);
-        self.date_capacity -= taken.iter().map(Vec::capacity).sum::<usize>();
-        taken
-    }
-}
-
-impl GroupsAccumulator for DueGroupsAccumulator {
-    fn update_batch(
-        &mut self,
-        values: &[ArrayRef],
-        group_indices: &[usize],
-        opt_filter: Option<&BooleanArray>,
-        total_num_groups: usize,
-    ) -> Result<()> {
-        if values.first().map(|v| v.len()) != Some(group_indices.len()) {
-            return internal_err!("{NAME}: one date per group index expected");
-        }
-        self.dates.resize_with(total_num_groups, Vec::new);
-        for_each_date(values, opt_filter, |row, date| {
-            self.push(group_indices[row], &[date])
-        })
-    }
-
-    fn evaluate(&mut self, emit_to: EmitTo) -> Result<ArrayRef> {
-        let due: Date32Array = self.take(emit_to).iter_mut().map(due_date).collect();
-        Ok(Arc::new(due))
-    }
-
-    fn state(&mut self, emit_to: EmitTo) -> Result<Vec<ArrayRef>> {
-        Ok(vec![Arc::new(dates_list(self.take(emit_to)))])
-    }
-
-    fn merge_batch(
-        &mut self,
-        values: &[ArrayRef],
-        group_indices: &[usize],
-        total_num_groups: usize,
-    ) -> Result<()> {
-        if values.first().map(|v| v.len()) != Some(group_indices.len()) {
-            return internal_err!("{NAME}: one state list per group index expected");
-        }
-        self.dates.resize_with(total_num_groups, Vec::new);
-        for_each_state_date(values, |row, dates| self.push(group_indices[row], dates))
-    }
-
-    /// Each row as its own group: a list of its one date (empty when the row does not count).
-    fn convert_to_state(
+    /// The non-NULL dates of rows selected by the filter.
+    fn for_each_input(
         &self,
         values: &[ArrayRef],
         opt_filter: Option<&BooleanArray>,
-    ) -> Result<Vec<ArrayRef>> {
-        let rows = values.first().map_or(0, |v| v.len());
-        let mut per_row = vec![Vec::new(); rows];
-        for_each_date(values, opt_filter, |row, date| per_row[row].push(date))?;
-        Ok(vec![Arc::new(dates_list(per_row))])
+        mut push: impl FnMut(usize, &[i32]),
+    ) -> Result<()> {
+        let [dates] = take_function_args(NAME, values)?;
+        let dates = dates.as_primitive::<Date32Type>();
+        for row in 0..dates.len() {
+            if selected(opt_filter, row) && dates.is_valid(row) {
+                push(row, &[dates.value(row)]);
+            }
+        }
+        Ok(())
     }
 
-    fn size(&self) -> usize {
-        size_of_val(self)
-            + self.dates.capacity() * size_of::<Vec<i32>>()
-            + self.date_capacity * size_of::<i32>()
+    fn for_each_state(&self, states: &[ArrayRef], push: impl FnMut(usize, &[i32])) -> Result<()> {
+        let [lists] = take_function_args(NAME, states)?;
+        for_each_list::<Date32Type>(lists, push);
+        Ok(())
+    }
+
+    fn state(&self, lists: Vec<Vec<i32>>) -> Result<Vec<ArrayRef>> {
+        Ok(vec![primitive_lists::<Date32Type>(lists)])
+    }
+
+    fn evaluate(&self, lists: Vec<Vec<i32>>) -> Result<ArrayRef> {
+        let due: Date32Array = lists
+            .into_iter()
+            .map(|mut dates| due_date(&mut dates))
+            .collect();
+        Ok(Arc::new(due))
     }
 }
 
