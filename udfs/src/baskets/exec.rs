@@ -38,6 +38,7 @@ use super::algorithms::fpgrowth::{Itemset, frequent_itemsets};
 use super::algorithms::rules::{Rule, association_rules};
 use super::algorithms::{Baskets, MemoryBudget, OutOfMemory};
 use super::source::{KeyKind, Mining};
+use crate::common::own_thread;
 
 /// No id: a NULL basket or item.
 const NULL_ID: u32 = u32::MAX;
@@ -479,24 +480,13 @@ async fn mine_on_own_thread(
 ) -> Result<Mined> {
     let (done, result) = futures::channel::oneshot::channel();
     let function = mining.function;
-    std::thread::Builder::new()
-        .name(function.to_string())
-        .spawn(move || {
-            let mined = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                mine(collected, &mining, reservation)
-            }))
-            .unwrap_or_else(|panic| {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                internal_err!("{function}: the mining failed: {message}")
-            });
-            // The query may have been dropped meanwhile; then nobody waits for the result.
-            let _ = done.send(mined);
-        })
-        .map_err(|e| exec_datafusion_err!("{function}: cannot start the mining thread: {e}"))?;
+    own_thread::spawn(
+        function,
+        "mining",
+        move || mine(collected, &mining, reservation),
+        // The query may have been dropped meanwhile; then nobody waits for the result.
+        move |mined| drop(done.send(mined)),
+    )?;
     result
         .await
         .map_err(|_| exec_datafusion_err!("{function}: the mining thread ended without a result"))?

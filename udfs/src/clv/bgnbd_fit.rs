@@ -5,9 +5,11 @@
 //!
 //! Rows with a NULL are left out; a row that cannot be a calibration summary (x not a whole
 //! number ≥ 0, t_x outside 0…T) is an error. NULL when there is nothing to estimate from: no
-//! rows, or no customer with a repeat purchase. With GROUP BY, one model per group.
+//! rows, or no customer with a repeat purchase. With GROUP BY, one model per group. The fit
+//! runs on a thread of its own and stops when the statement is cancelled ([`fit`](super::fit)).
 
 use std::sync::LazyLock;
+use std::sync::atomic::AtomicBool;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue, exec_err};
@@ -85,7 +87,7 @@ impl RowFit for BgNbdModel {
         Customer { x, t_x, age }.check().map(|_| true)
     }
 
-    fn fit(rows: &[f64]) -> Result<ScalarValue> {
+    fn fit(rows: &[f64], stop: &AtomicBool) -> Result<ScalarValue> {
         let customers: Vec<(u64, f64, f64)> = rows
             .chunks_exact(3)
             .map(|row| (row[0] as u64, row[1], row[2]))
@@ -94,7 +96,7 @@ impl RowFit for BgNbdModel {
             return Ok(no_fit(&PARAM_NAMES));
         }
         let calibration = Calibration::new(customers);
-        match bgnbd::fit(&calibration) {
+        match bgnbd::fit(&calibration, stop) {
             Ok((model, fit)) => fit_value(
                 &[
                     ("r", model.r),

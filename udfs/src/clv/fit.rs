@@ -5,16 +5,26 @@
 //! (`common::group_lists`): partial states are lists of numbers merged
 //! by concatenation, and the final evaluation hands all rows of a group to the model, whose
 //! likelihood is then summed on all cores (see [`crate::clv::models`]).
+//!
+//! The fits of an evaluation run on a thread of their own, as basket mining does: a fit takes
+//! seconds on millions of customers, and `evaluate` is called on the async worker that serves
+//! the statement. While it waits for the answer, `evaluate` watches the statement's
+//! [`Interrupt`](interrupt::Interrupt) (the one [`interrupt::current`] finds): when it is
+//! fired, the optimiser is told to stop, and the statement ends at once with "canceling
+//! statement: the fit was interrupted". A panic of the fit becomes an internal error.
 
 use std::fmt::Debug;
 use std::hash::Hash;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, BooleanArray, new_empty_array};
 use datafusion::arrow::datatypes::{DataType, Field, FieldRef, Float64Type};
 use datafusion::common::scalar::ScalarStructBuilder;
-use datafusion::common::{Result, ScalarValue, exec_err, internal_err};
+use datafusion::common::{Result, ScalarValue, exec_datafusion_err, exec_err, internal_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
 use datafusion::logical_expr::utils::{AggregateOrderSensitivity, format_state_name};
 use datafusion::logical_expr::{
@@ -26,6 +36,8 @@ use crate::common::args::{Kind, Param, coerce, param, selected};
 use crate::common::group_lists::{
     ListAccumulator, ListAggregate, ListGroupsAccumulator, for_each_list, primitive_lists,
 };
+use crate::common::interrupt;
+use crate::common::own_thread;
 
 /// A model fitted by an aggregate over rows of `WIDTH` numbers.
 pub trait RowFit: Debug + PartialEq + Eq + Hash + Send + Sync + 'static {
@@ -38,8 +50,9 @@ pub trait RowFit: Debug + PartialEq + Eq + Hash + Send + Sync + 'static {
     /// Checks one row (no NULLs in it): `Ok(false)` leaves it out of the fit.
     fn check(row: &[f64]) -> std::result::Result<bool, String>;
     /// The fit of `rows` (`WIDTH` numbers each, one after the other) as a struct of
-    /// [`RowFit::return_type`]; NULL when there is nothing to fit.
-    fn fit(rows: &[f64]) -> Result<ScalarValue>;
+    /// [`RowFit::return_type`]; NULL when there is nothing to fit. Ends early, with an
+    /// error, when `stop` is set.
+    fn fit(rows: &[f64], stop: &AtomicBool) -> Result<ScalarValue>;
     fn return_type() -> DataType;
     fn documentation() -> &'static Documentation;
 }
@@ -189,14 +202,48 @@ impl<F: RowFit> ListAggregate for FitRows<F> {
     }
 
     fn evaluate(&self, lists: Vec<Vec<f64>>) -> Result<ArrayRef> {
-        let fits = lists
-            .iter()
-            .map(|rows| F::fit(rows))
-            .collect::<Result<Vec<_>>>()?;
+        let fits = fit_on_own_thread::<F>(lists)?;
         if fits.is_empty() {
             return Ok(new_empty_array(&F::return_type()));
         }
         ScalarValue::iter_to_array(fits)
+    }
+}
+
+/// How long a wait for a fit lasts before the statement's interrupt is looked at again.
+const INTERRUPT_POLL: Duration = Duration::from_millis(25);
+
+/// The fit of each of `groups`, on a thread of its own; see the module documentation.
+fn fit_on_own_thread<F: RowFit>(groups: Vec<Vec<f64>>) -> Result<Vec<ScalarValue>> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop_fits = Arc::clone(&stop);
+    // Room for the answer: the fitting thread never waits for a caller that has left.
+    let (answer, fits) = mpsc::sync_channel(1);
+    own_thread::spawn(
+        F::NAME,
+        "fit",
+        move || {
+            groups
+                .iter()
+                .map(|rows| F::fit(rows, &stop_fits))
+                .collect::<Result<Vec<_>>>()
+        },
+        move |fits| drop(answer.send(fits)),
+    )?;
+    let ended = || exec_datafusion_err!("{}: the fitting thread ended without a result", F::NAME);
+    let Some(interrupt) = interrupt::current() else {
+        return fits.recv().map_err(|_| ended())?;
+    };
+    loop {
+        match fits.recv_timeout(INTERRUPT_POLL) {
+            Ok(fits) => return fits,
+            Err(RecvTimeoutError::Timeout) if interrupt.is_fired() => {
+                stop.store(true, Ordering::Relaxed);
+                return exec_err!("canceling statement: the fit was interrupted");
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return Err(ended()),
+        }
     }
 }
 
@@ -250,4 +297,168 @@ pub(crate) fn fit_value(
 /// A NULL fit result.
 pub(crate) fn no_fit(params: &[&str]) -> ScalarValue {
     ScalarStructBuilder::new_null(fit_fields(params))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::LazyLock;
+    use std::sync::atomic::AtomicU64;
+    use std::time::Instant;
+
+    use datafusion::arrow::array::Float64Array;
+    use datafusion::common::DataFusionError;
+    use datafusion::logical_expr::EmitTo;
+
+    use super::*;
+    use crate::DOC_SECTION;
+    use crate::clv::models::optimize::{Likelihood, maximize_in_stages};
+    use crate::common::interrupt::Interrupt;
+
+    static DOCUMENTATION: LazyLock<Documentation> =
+        LazyLock::new(|| Documentation::builder(DOC_SECTION, "A test fit.", "test_fit(x)").build());
+
+    /// The evaluations of [`Endless`] in each test that fits [`SlowFit`] (tests run side by
+    /// side).
+    static EVALUATIONS: [AtomicU64; 2] = [AtomicU64::new(0), AtomicU64::new(0)];
+
+    /// ln p, which grows without end: BFGS steps on for hundreds of iterations, and each
+    /// evaluation takes 20 ms, so a fit would take many seconds. Counts its evaluations.
+    struct Endless(&'static AtomicU64);
+
+    impl Likelihood for Endless {
+        fn evaluate(&self, params: &[f64]) -> Option<(f64, Vec<f64>)> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(20));
+            let p = params[0];
+            p.ln().is_finite().then(|| (p.ln(), vec![1.0 / p]))
+        }
+        fn customers(&self) -> f64 {
+            1.0
+        }
+    }
+
+    /// A fit of [`Endless`], counted in `EVALUATIONS[TEST]`.
+    #[derive(Debug, PartialEq, Eq, Hash)]
+    struct SlowFit<const TEST: usize>;
+
+    impl<const TEST: usize> RowFit for SlowFit<TEST> {
+        const NAME: &'static str = "slow_fit";
+        const SYNTAX: &'static str = "slow_fit(x)";
+        const ARGUMENTS: &'static [&'static str] = &["x"];
+
+        fn check(_row: &[f64]) -> std::result::Result<bool, String> {
+            Ok(true)
+        }
+
+        fn fit(_rows: &[f64], stop: &AtomicBool) -> Result<ScalarValue> {
+            let fit = maximize_in_stages(&Endless(&EVALUATIONS[TEST]), &[1.0], stop)
+                .map_err(|why| exec_datafusion_err!("slow_fit: {why}"))?;
+            fit_value(&[("p", fit.params[0])], &fit, 1.0)
+        }
+
+        fn return_type() -> DataType {
+            fit_type(&["p"])
+        }
+
+        fn documentation() -> &'static Documentation {
+            &DOCUMENTATION
+        }
+    }
+
+    #[derive(Debug, PartialEq, Eq, Hash)]
+    struct PanickingFit;
+
+    impl RowFit for PanickingFit {
+        const NAME: &'static str = "panicking_fit";
+        const SYNTAX: &'static str = "panicking_fit(x)";
+        const ARGUMENTS: &'static [&'static str] = &["x"];
+
+        fn check(_row: &[f64]) -> std::result::Result<bool, String> {
+            Ok(true)
+        }
+
+        fn fit(_rows: &[f64], _stop: &AtomicBool) -> Result<ScalarValue> {
+            panic!("the test fit panics")
+        }
+
+        fn return_type() -> DataType {
+            fit_type(&["p"])
+        }
+
+        fn documentation() -> &'static Documentation {
+            &DOCUMENTATION
+        }
+    }
+
+    fn one_row() -> Vec<ArrayRef> {
+        vec![Arc::new(Float64Array::from(vec![1.0]))]
+    }
+
+    #[test]
+    fn an_interrupt_stops_the_fit() {
+        let mut accumulator = ListAccumulator::new(FitRows::<SlowFit<0>>::new());
+        accumulator.update_batch(&one_row()).unwrap();
+        let interrupt = Interrupt::new();
+        let firing = interrupt.clone();
+        let fire = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            firing.fire();
+        });
+        let started = Instant::now();
+        let result = interrupt::scope(&interrupt, || accumulator.evaluate());
+        let waited = started.elapsed();
+        fire.join().unwrap();
+        let Err(DataFusionError::Execution(message)) = result else {
+            panic!("an execution error expected, not {result:?}");
+        };
+        assert_eq!(message, "canceling statement: the fit was interrupted");
+        assert!(
+            waited < Duration::from_secs(2),
+            "evaluate returned after {waited:?}"
+        );
+        // The fitting thread stops too, within the evaluation it was in: the count of
+        // evaluations stops growing.
+        std::thread::sleep(Duration::from_millis(100));
+        let evaluations = EVALUATIONS[0].load(Ordering::SeqCst);
+        assert!(evaluations > 0);
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(EVALUATIONS[0].load(Ordering::SeqCst), evaluations);
+    }
+
+    #[test]
+    fn an_interrupt_stops_the_fits_of_groups() {
+        let mut accumulator = ListGroupsAccumulator::new(FitRows::<SlowFit<1>>::new());
+        let rows: ArrayRef = Arc::new(Float64Array::from(vec![1.0, 2.0]));
+        accumulator.update_batch(&[rows], &[0, 1], None, 2).unwrap();
+        let interrupt = Interrupt::new();
+        interrupt.fire();
+        let started = Instant::now();
+        let result = interrupt::scope(&interrupt, || accumulator.evaluate(EmitTo::All));
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let Err(DataFusionError::Execution(message)) = result else {
+            panic!("an execution error expected, not {result:?}");
+        };
+        assert_eq!(message, "canceling statement: the fit was interrupted");
+    }
+
+    #[test]
+    fn a_panic_in_the_fit_is_an_error() {
+        let mut accumulator = ListAccumulator::new(FitRows::<PanickingFit>::new());
+        accumulator.update_batch(&one_row()).unwrap();
+        let result = accumulator.evaluate();
+        let Err(DataFusionError::Internal(message)) = result else {
+            panic!("an internal error expected, not {result:?}");
+        };
+        assert!(
+            message.contains("panicking_fit: the fit failed: the test fit panics"),
+            "{message}"
+        );
+        // The same under an interrupt that is not fired.
+        let interrupt = Interrupt::new();
+        let result = interrupt::scope(&interrupt, || accumulator.evaluate());
+        assert!(
+            matches!(result, Err(DataFusionError::Internal(_))),
+            "{result:?}"
+        );
+    }
 }

@@ -6,9 +6,11 @@
 //! Only customers with a repeat purchase carry information on spend per purchase: rows with
 //! x = 0 are left out (as are rows with a NULL), and `customers` counts the rows used. A row
 //! with x not a whole number ≥ 0, or x > 0 and zbar not positive, is an error. NULL when no
-//! row has a repeat purchase. With GROUP BY, one model per group.
+//! row has a repeat purchase. With GROUP BY, one model per group. The fit runs on a thread of
+//! its own and stops when the statement is cancelled ([`fit`](super::fit)).
 
 use std::sync::LazyLock;
+use std::sync::atomic::AtomicBool;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, ScalarValue, exec_err};
@@ -78,12 +80,12 @@ impl RowFit for GammaGammaModel {
         gamma_gamma::check(x, zbar).map(|used| used.is_some())
     }
 
-    fn fit(rows: &[f64]) -> Result<ScalarValue> {
+    fn fit(rows: &[f64], stop: &AtomicBool) -> Result<ScalarValue> {
         if rows.is_empty() {
             return Ok(no_fit(&PARAM_NAMES));
         }
         let spend = Spend::new(rows.chunks_exact(2).map(|row| (row[0] as u64, row[1])));
-        match gamma_gamma::fit(&spend) {
+        match gamma_gamma::fit(&spend, stop) {
             Ok((model, fit)) => fit_value(
                 &[("p", model.p), ("q", model.q), ("gamma", model.gamma)],
                 &fit,

@@ -1,8 +1,9 @@
 //! What the functions of every domain share: argument coercion and calendar arithmetic
 //! (`args`), the session settings ([`options`], with [`as_of`], the function that reads the
 //! as-of date), the `source` argument of the table functions (`source`), the accumulators
-//! of the aggregates that collect each group's values into a list (`group_lists`), and a
-//! statement's stop flag ([`interrupt`]).
+//! of the aggregates that collect each group's values into a list (`group_lists`), a
+//! statement's stop flag ([`interrupt`]), and work run on a thread of its own
+//! (`own_thread`).
 //!
 //! | function | kind | returns |
 //! |---|---|---|
@@ -13,6 +14,7 @@ pub mod as_of;
 pub(crate) mod group_lists;
 pub mod interrupt;
 pub mod options;
+pub(crate) mod own_thread;
 pub(crate) mod source;
 
 use std::sync::OnceLock;

@@ -17,6 +17,8 @@
 //! summed with the log-sum-exp trick so it stays finite for customers with hundreds of
 //! purchases. The gradient is analytic (digamma for the log-gamma terms).
 
+use std::sync::atomic::AtomicBool;
+
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::special::shifted_gammas;
@@ -268,8 +270,9 @@ impl Likelihood for Calibration {
 
 /// The maximum-likelihood BG/NBD parameters of a calibration. Starts from r = 1, a = b = 1
 /// and α = ΣT / Σx (so r/α, the mean purchase rate, is the observed repeat rate); on many
-/// distinct rows, subsamples take the fit most of the way ([`maximize_in_stages`]).
-pub fn fit(calibration: &Calibration) -> Result<(BgNbd, Fit), String> {
+/// distinct rows, subsamples take the fit most of the way ([`maximize_in_stages`]). Stops
+/// when `stop` is set.
+pub fn fit(calibration: &Calibration, stop: &AtomicBool) -> Result<(BgNbd, Fit), String> {
     if calibration.customers() == 0.0 {
         return Err("no customers to fit".to_string());
     }
@@ -283,7 +286,7 @@ pub fn fit(calibration: &Calibration) -> Result<(BgNbd, Fit), String> {
         );
     }
     let start_alpha = (age / repeats).max(1e-3);
-    let result = maximize_in_stages(calibration, &[1.0, start_alpha, 1.0, 1.0])?;
+    let result = maximize_in_stages(calibration, &[1.0, start_alpha, 1.0, 1.0], stop)?;
     let &[r, alpha, a, b] = result.params.as_slice() else {
         return Err("the optimiser returned the wrong number of parameters".into());
     };
@@ -346,7 +349,7 @@ mod tests {
         let calibration = Calibration::new(customers);
         // A stage of 2,000 rows before the full fit.
         assert!(calibration.subsample(FIRST_STAGE_ROWS).is_some());
-        let (warm, warm_fit) = fit(&calibration).unwrap();
+        let (warm, warm_fit) = fit(&calibration, &AtomicBool::new(false)).unwrap();
         let cold = maximize(&calibration, &[1.0, 10.0, 1.0, 1.0]).unwrap();
         assert!(
             warm_fit.converged && cold.converged,

@@ -11,6 +11,8 @@
 //!
 //! as lifetimes writes it (the density of zbar itself, so log-likelihoods compare directly).
 
+use std::sync::atomic::AtomicBool;
+
 use statrs::function::gamma::{digamma, ln_gamma};
 
 use super::optimize::{Fit, Likelihood, maximize_in_stages};
@@ -140,14 +142,15 @@ impl Likelihood for Spend {
 }
 
 /// The maximum-likelihood Gamma-Gamma parameters. Starts from p = 1, q = 2 and γ = the mean
-/// zbar (so that the population mean pγ/(q − 1) is the observed one).
-pub fn fit(spend: &Spend) -> Result<(GammaGamma, Fit), String> {
+/// zbar (so that the population mean pγ/(q − 1) is the observed one). Stops when `stop` is
+/// set.
+pub fn fit(spend: &Spend, stop: &AtomicBool) -> Result<(GammaGamma, Fit), String> {
     let customers = spend.customers();
     if customers == 0.0 {
         return Err("no customer with a repeat purchase to fit".to_string());
     }
     let [zbar_total] = spend.sample.sum(|row| [row.u]);
-    let result = maximize_in_stages(spend, &[1.0, 2.0, zbar_total / customers])?;
+    let result = maximize_in_stages(spend, &[1.0, 2.0, zbar_total / customers], stop)?;
     let &[p, q, gamma] = result.params.as_slice() else {
         return Err("the optimiser returned the wrong number of parameters".into());
     };
