@@ -11,83 +11,63 @@
 //! SessionConfig::new().with_option_extension(CustlakeOptions::default())
 //! ```
 //!
-//! Each function is one struct in its own module with its signature built in `new()` and its
-//! documentation attached, so it shows in `information_schema.routines`:
+//! Each function is one struct in its own module, named after the function, with its
+//! signature built in `new()` and its documentation attached, so it shows in
+//! `information_schema.routines`. The modules are grouped by domain, as DataFusion groups its
+//! own functions (`string`, `math`, `datetime`): [`rfm`], [`lifecycle`], [`loyalty`],
+//! [`repurchase`], [`churn`], [`clv`] and [`baskets`], with what they share in [`common`].
 //!
 //! | function | kind | returns |
 //! |---|---|---|
-//! | [`as_of()`](as_of::AsOf) | scalar | DATE: the session's `custlake.as_of`, else today (UTC) |
-//! | [`rfm_score(value [, lower_is_better])`](rfm_score::RfmScore) | window | INT: quintile score 1–5, NTILE semantics |
-//! | [`rfm_bucket(value, thresholds [, lower_is_better])`](rfm_bucket::RfmBucket) | scalar | INT: score by fixed thresholds |
-//! | [`rfm_segment(r, f, m [, map])`](rfm_segment::RfmSegment) | scalar | TEXT: Champions … Lost, or a custom map |
-//! | [`lifecycle_stage(first, last, type, as_of)`](lifecycle_stage::LifecycleStage) | scalar | TEXT: prospect/new/growing/mature/at_risk |
-//! | [`value_activity_segment(spend, reference, active)`](value_activity::ValueActivitySegment) | scalar | TEXT: high_value_active/potential/sleeping/other |
-//! | [`churn_risk(last_purchase, …, as_of [, weights])`](churn_scorecard::ChurnRisk) | scalar | DOUBLE: the operators' 0–100 churn scorecard |
-//! | [`churn_reasons(last_purchase, …, as_of [, weights])`](churn_scorecard::ChurnReasons) | scalar | TEXT[]: the scorecard's signals that fired |
-//! | [`churn_level(score)`](churn_level::ChurnLevel) | scalar | TEXT: low/medium/high/critical band of a 0–100 churn-risk score |
-//! | [`calibration_summary(order_ts, amount, calibration_end [, unit])`](calibration_summary::CalibrationSummary) | aggregate | STRUCT: x, t_x, age (T), zbar of a purchase history |
-//! | [`bgnbd_fit(x, t_x, T)`](bgnbd_fit::BgNbdFit) | aggregate | STRUCT: BG/NBD parameters r, alpha, a, b by maximum likelihood |
-//! | [`bgnbd_p_alive(x, t_x, T, params)`](bgnbd_p_alive::BgNbdPAlive) | scalar | DOUBLE: probability the customer is still active |
-//! | [`bgnbd_expected_purchases(t, x, t_x, T, params)`](bgnbd_expected_purchases::BgNbdExpectedPurchases) | scalar | DOUBLE: expected purchases in the next t |
-//! | [`bgnbd_expected_purchases_population(t, params)`](bgnbd_expected_purchases_population::BgNbdExpectedPurchasesPopulation) | scalar | DOUBLE: expected repeat purchases of a new customer |
-//! | [`gamma_gamma_fit(x, zbar)`](gamma_gamma_fit::GammaGammaFit) | aggregate | STRUCT: Gamma-Gamma spend parameters p, q, gamma |
-//! | [`gamma_gamma_expected_spend(x, zbar, params)`](gamma_gamma_expected_spend::GammaGammaExpectedSpend) | scalar | DOUBLE: expected value per future purchase |
-//! | [`clv(x, t_x, T, zbar, bgnbd, gamma_gamma [, months, discount, unit])`](clv::Clv) | scalar | DOUBLE: discounted expected lifetime value (lifetimes' definition) |
-//! | [`member_tier(spend, orders, points [, ladder])`](member_tier::MemberTier) | scalar | TEXT: normal/silver/gold/diamond |
-//! | [`points_balance(order_ts, amount, as_of)`](points_balance::PointsBalance) | aggregate | BIGINT: unexpired loyalty points |
-//! | [`next_purchase_due(order_ts)`](next_purchase_due::NextPurchaseDue) | aggregate | DATE: last purchase + median gap |
-//! | [`repurchase_reminder_date(due, type)`](repurchase_reminder::RepurchaseReminderDate) | scalar | DATE: due − lead time |
-//! | [`nps(score)`](nps::Nps) | aggregate | DOUBLE: Net Promoter Score of 0–10 answers, −100…100 |
-//! | [`rfm(source [, as_of])`](rfm_table) | table | the per-customer RFM table: values, scores, segment |
-//! | [`frequent_itemsets(source, min_support [, max_len])`](frequent_itemsets) | table | itemsets bought together, with count and support |
-//! | [`association_rules(source, min_support, min_confidence [, …])`](association_rules) | table | rules A → C with mlxtend's measures |
+//! | [`as_of()`](common::as_of::AsOf) | scalar | DATE: the session's `custlake.as_of`, else today (UTC) |
+//! | [`rfm_score(value [, lower_is_better])`](rfm::rfm_score::RfmScore) | window | INT: quintile score 1–5, NTILE semantics |
+//! | [`rfm_bucket(value, thresholds [, lower_is_better])`](rfm::rfm_bucket::RfmBucket) | scalar | INT: score by fixed thresholds |
+//! | [`rfm_segment(r, f, m [, map])`](rfm::rfm_segment::RfmSegment) | scalar | TEXT: Champions … Lost, or a custom map |
+//! | [`lifecycle_stage(first, last, type, as_of)`](lifecycle::lifecycle_stage::LifecycleStage) | scalar | TEXT: prospect/new/growing/mature/at_risk |
+//! | [`value_activity_segment(spend, reference, active)`](lifecycle::value_activity_segment::ValueActivitySegment) | scalar | TEXT: high_value_active/potential/sleeping/other |
+//! | [`churn_risk(last_purchase, …, as_of [, weights])`](churn::churn_risk::ChurnRisk) | scalar | DOUBLE: the operators' 0–100 churn scorecard |
+//! | [`churn_reasons(last_purchase, …, as_of [, weights])`](churn::churn_reasons::ChurnReasons) | scalar | TEXT[]: the scorecard's signals that fired |
+//! | [`churn_level(score)`](churn::churn_level::ChurnLevel) | scalar | TEXT: low/medium/high/critical band of a 0–100 churn-risk score |
+//! | [`calibration_summary(order_ts, amount, calibration_end [, unit])`](clv::calibration_summary::CalibrationSummary) | aggregate | STRUCT: x, t_x, age (T), zbar of a purchase history |
+//! | [`bgnbd_fit(x, t_x, T)`](clv::bgnbd_fit::BgNbdFit) | aggregate | STRUCT: BG/NBD parameters r, alpha, a, b by maximum likelihood |
+//! | [`bgnbd_p_alive(x, t_x, T, params)`](clv::bgnbd_p_alive::BgNbdPAlive) | scalar | DOUBLE: probability the customer is still active |
+//! | [`bgnbd_expected_purchases(t, x, t_x, T, params)`](clv::bgnbd_expected_purchases::BgNbdExpectedPurchases) | scalar | DOUBLE: expected purchases in the next t |
+//! | [`bgnbd_expected_purchases_population(t, params)`](clv::bgnbd_expected_purchases_population::BgNbdExpectedPurchasesPopulation) | scalar | DOUBLE: expected repeat purchases of a new customer |
+//! | [`gamma_gamma_fit(x, zbar)`](clv::gamma_gamma_fit::GammaGammaFit) | aggregate | STRUCT: Gamma-Gamma spend parameters p, q, gamma |
+//! | [`gamma_gamma_expected_spend(x, zbar, params)`](clv::gamma_gamma_expected_spend::GammaGammaExpectedSpend) | scalar | DOUBLE: expected value per future purchase |
+//! | [`clv(x, t_x, T, zbar, bgnbd, gamma_gamma [, months, discount, unit])`](clv::clv::Clv) | scalar | DOUBLE: discounted expected lifetime value (lifetimes' definition) |
+//! | [`member_tier(spend, orders, points [, ladder])`](loyalty::member_tier::MemberTier) | scalar | TEXT: normal/silver/gold/diamond |
+//! | [`points_balance(order_ts, amount, as_of)`](loyalty::points_balance::PointsBalance) | aggregate | BIGINT: unexpired loyalty points |
+//! | [`nps(score)`](loyalty::nps::Nps) | aggregate | DOUBLE: Net Promoter Score of 0–10 answers, −100…100 |
+//! | [`next_purchase_due(order_ts)`](repurchase::next_purchase_due::NextPurchaseDue) | aggregate | DATE: last purchase + median gap |
+//! | [`repurchase_reminder_date(due, type)`](repurchase::repurchase_reminder_date::RepurchaseReminderDate) | scalar | DATE: due − lead time |
+//! | [`rfm(source [, as_of])`](rfm::rfm) | table | the per-customer RFM table: values, scores, segment |
+//! | [`frequent_itemsets(source, min_support [, max_len])`](baskets::frequent_itemsets) | table | itemsets bought together, with count and support |
+//! | [`association_rules(source, min_support, min_confidence [, …])`](baskets::association_rules) | table | rules A → C with mlxtend's measures |
 //!
-//! The model functions rest on [`models`], the numerics of the BG/NBD and Gamma-Gamma models
-//! (likelihoods, the hypergeometric function, the optimiser) with no DataFusion in it.
-//! [`baskets`] is the same for basket mining: frequent itemsets by FP-Growth and association
-//! rules, checked against pyfim and mlxtend. [`basket_mining`] puts them in SQL: the source,
-//! the arguments and the plan node that mines within DataFusion's memory pool.
+//! The model functions rest on [`clv::models`], the numerics of the BG/NBD and Gamma-Gamma
+//! models (likelihoods, the hypergeometric function, the optimiser) with no DataFusion in it;
+//! their fits run on a thread of their own and stop when the statement is interrupted
+//! ([`interrupt`]). [`baskets::algorithms`] is the same for basket mining: frequent itemsets
+//! by FP-Growth and association rules, checked against pyfim and mlxtend.
+//! [`baskets::exec`] puts them in SQL: the plan node that mines within DataFusion's memory
+//! pool.
 //!
-//! [`args`] holds what they share: argument coercion (dates, text, numbers) and calendar
+//! [`common`] holds what they share: argument coercion (dates, text, numbers) and calendar
 //! arithmetic. Time is counted in whole days throughout — a timestamp stands for its UTC date
 //! and an as-of date includes its whole day — so every function agrees on what "90 days ago"
 //! and "3 months without activity" mean.
 //!
 //! Their behaviour is tested in SQL by `tests/sqllogictests.rs` (files in `tests/slt/`).
 
-pub(crate) mod args;
-pub mod as_of;
-pub mod association_rules;
-pub mod basket_mining;
 pub mod baskets;
-pub mod bgnbd_expected_purchases;
-pub mod bgnbd_expected_purchases_population;
-pub mod bgnbd_fit;
-pub mod bgnbd_p_alive;
-pub mod calibration_summary;
-pub mod churn_level;
-pub mod churn_scorecard;
+pub mod churn;
 pub mod clv;
-pub(crate) mod fit_rows;
-pub mod frequent_itemsets;
-pub mod gamma_gamma_expected_spend;
-pub mod gamma_gamma_fit;
-pub mod interrupt;
-pub mod lifecycle_stage;
-pub mod member_tier;
-pub(crate) mod model_args;
-pub mod models;
-pub mod next_purchase_due;
-pub mod nps;
-pub mod options;
-pub mod points_balance;
-pub mod repurchase_reminder;
-pub mod rfm_bucket;
-pub mod rfm_score;
-pub mod rfm_segment;
-pub mod rfm_table;
-pub(crate) mod source;
-pub mod value_activity;
+pub mod common;
+pub mod lifecycle;
+pub mod loyalty;
+pub mod repurchase;
+pub mod rfm;
 
 use std::sync::Arc;
 
@@ -96,7 +76,20 @@ use datafusion::common::Result;
 use datafusion::execution::{FunctionRegistry, SessionState};
 use datafusion::logical_expr::{AggregateUDF, DocSection, ScalarUDF, WindowUDF};
 
-pub use options::CustlakeOptions;
+pub use common::interrupt;
+pub use common::options::CustlakeOptions;
+
+use baskets::{association_rules, frequent_itemsets};
+use churn::{churn_level, churn_reasons, churn_risk};
+use clv::{
+    bgnbd_expected_purchases, bgnbd_expected_purchases_population, bgnbd_fit, bgnbd_p_alive,
+    calibration_summary, gamma_gamma_expected_spend, gamma_gamma_fit,
+};
+use common::as_of;
+use lifecycle::{lifecycle_stage, value_activity_segment};
+use loyalty::{member_tier, nps, points_balance};
+use repurchase::{next_purchase_due, repurchase_reminder_date};
+use rfm::{rfm_bucket, rfm_score, rfm_segment};
 
 /// The documentation section every function of this crate is listed under.
 pub(crate) const DOC_SECTION: DocSection = DocSection {
@@ -112,10 +105,12 @@ pub fn scalar_functions() -> Vec<Arc<ScalarUDF>> {
         Arc::new(ScalarUDF::from(rfm_bucket::RfmBucket::new())),
         Arc::new(ScalarUDF::from(rfm_segment::RfmSegment::new())),
         Arc::new(ScalarUDF::from(lifecycle_stage::LifecycleStage::new())),
-        Arc::new(ScalarUDF::from(value_activity::ValueActivitySegment::new())),
+        Arc::new(ScalarUDF::from(
+            value_activity_segment::ValueActivitySegment::new(),
+        )),
         Arc::new(ScalarUDF::from(churn_level::ChurnLevel::new())),
-        Arc::new(ScalarUDF::from(churn_scorecard::ChurnRisk::new())),
-        Arc::new(ScalarUDF::from(churn_scorecard::ChurnReasons::new())),
+        Arc::new(ScalarUDF::from(churn_risk::ChurnRisk::new())),
+        Arc::new(ScalarUDF::from(churn_reasons::ChurnReasons::new())),
         Arc::new(ScalarUDF::from(bgnbd_p_alive::BgNbdPAlive::new())),
         Arc::new(ScalarUDF::from(
             bgnbd_expected_purchases::BgNbdExpectedPurchases::new(),
@@ -126,10 +121,10 @@ pub fn scalar_functions() -> Vec<Arc<ScalarUDF>> {
         Arc::new(ScalarUDF::from(
             gamma_gamma_expected_spend::GammaGammaExpectedSpend::new(),
         )),
-        Arc::new(ScalarUDF::from(clv::Clv::new())),
+        Arc::new(ScalarUDF::from(clv::clv::Clv::new())),
         Arc::new(ScalarUDF::from(member_tier::MemberTier::new())),
         Arc::new(ScalarUDF::from(
-            repurchase_reminder::RepurchaseReminderDate::new(),
+            repurchase_reminder_date::RepurchaseReminderDate::new(),
         )),
     ]
 }
@@ -154,10 +149,10 @@ pub fn window_functions() -> Vec<Arc<WindowUDF>> {
 }
 
 /// Table functions of this crate, with the names they are called by. (DataFusion does not
-/// attach documentation to table functions; `rfm` is documented in [`rfm_table`].)
+/// attach documentation to table functions; `rfm` is documented in [`rfm::rfm`].)
 pub fn table_functions() -> Vec<(&'static str, Arc<dyn TableFunctionImpl>)> {
     vec![
-        ("rfm", Arc::new(rfm_table::RfmFunction)),
+        ("rfm", Arc::new(rfm::rfm::RfmFunction)),
         (
             "frequent_itemsets",
             Arc::new(frequent_itemsets::FrequentItemsetsFunction),
@@ -169,12 +164,6 @@ pub fn table_functions() -> Vec<(&'static str, Arc<dyn TableFunctionImpl>)> {
     ]
 }
 
-/// Registers every function of this crate with a DataFusion session state (before a
-/// `SessionContext` is made from it). Registering twice replaces the earlier registration.
-///
-/// `as_of()` reads [`CustlakeOptions`] from the session; without that extension it is
-/// simply the current date, and `SET custlake.as_of` fails with "Could not find config
-/// namespace".
 /// The names of every function of this crate (scalar, aggregate, window and table).
 pub fn function_names() -> std::collections::BTreeSet<String> {
     let mut names: std::collections::BTreeSet<String> = scalar_functions()
@@ -191,6 +180,12 @@ pub fn function_names() -> std::collections::BTreeSet<String> {
     names
 }
 
+/// Registers every function of this crate with a DataFusion session state (before a
+/// `SessionContext` is made from it). Registering twice replaces the earlier registration.
+///
+/// `as_of()` reads [`CustlakeOptions`] from the session; without that extension it is
+/// simply the current date, and `SET custlake.as_of` fails with "Could not find config
+/// namespace".
 pub fn register_all(state: &mut SessionState) -> Result<()> {
     for function in scalar_functions() {
         state.register_udf(function)?;
