@@ -282,7 +282,7 @@ impl Sample {
     }
 
     /// Every k-th row (with its weight), k chosen to keep about `rows` rows; `None` when that
-    /// would keep more than a [`MIN_SUBSAMPLE_STEP`]-th of the rows. The rows are sorted by
+    /// would keep more than a `MIN_SUBSAMPLE_STEP`-th of the rows. The rows are sorted by
     /// x, u and v, so the subsample keeps the shape of the whole. Its tables keep only the
     /// values it uses: each evaluation computes a logarithm per table entry.
     pub fn subsample(&self, rows: usize) -> Option<Sample> {

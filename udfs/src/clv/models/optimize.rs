@@ -10,7 +10,7 @@
 //! curvature already known and takes a few full steps, each costing one evaluation.
 //!
 //! The models have three or four parameters, so the BFGS here is the dense textbook method
-//! with an Armijo backtracking line search capped at [`MAX_BACKTRACKS`] trials. argmin's
+//! with an Armijo backtracking line search capped at `MAX_BACKTRACKS` trials. argmin's
 //! L-BFGS was used first. Its More-Thuente line search made about eleven evaluations per
 //! iteration, its backtracking search has no iteration limit, and its L-BFGS cannot take an
 //! inverse Hessian from an earlier stage. On 100,000 customers the fit took 240 evaluations
@@ -74,7 +74,7 @@ pub trait Likelihood: Sync {
 pub struct Fit {
     pub params: Vec<f64>,
     pub log_likelihood: f64,
-    /// Whether the fit ended at a stationary point (see [`CONVERGED_GRADIENT`]) before the
+    /// Whether the fit ended at a stationary point (see `CONVERGED_GRADIENT`) before the
     /// iteration cap.
     pub converged: bool,
     /// BFGS iterations on all rows (after the subsample stages).

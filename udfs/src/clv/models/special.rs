@@ -11,7 +11,7 @@
 //!   cannot overflow; it converges at least as fast as `0.75ⁿ`.
 //! - `z > 0.75`: the connection formula to `1 − z` (DLMF 15.8.4), whose two series converge
 //!   like `0.25ⁿ`. The formula's gamma factors have poles when `c − a − b` is an integer;
-//!   within [`NEAR_INTEGER`] of one, the value is interpolated linearly in `c` between the
+//!   within `NEAR_INTEGER` of one, the value is interpolated linearly in `c` between the
 //!   two points `c − a − b = k ± NEAR_INTEGER`, an error of order `NEAR_INTEGER²`.
 
 use std::f64::consts::PI;
