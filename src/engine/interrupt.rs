@@ -22,11 +22,13 @@ use custlake_udfs::interrupt::{self, Interrupt};
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::common::tree_node::{Transformed, TreeNode, TreeNodeRecursion};
-use datafusion::common::{Result, exec_datafusion_err, internal_err};
+use datafusion::common::{DataFusionError, Result, internal_err};
 use datafusion::execution::{RecordBatchStream, SendableRecordBatchStream, TaskContext};
 use datafusion::physical_expr::PhysicalExpr;
 use datafusion::physical_plan::{DisplayAs, DisplayFormatType, ExecutionPlan, PlanProperties};
 use futures::{Stream, StreamExt};
+
+use crate::error::{SqlError, sqlstate};
 
 /// The error a stopped plan ends with; the server reports the reason it stopped it for.
 pub const INTERRUPTED: &str = "canceling statement: the statement was interrupted";
@@ -123,7 +125,9 @@ impl Stream for InterruptStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         if self.interrupt.is_fired() {
-            return Poll::Ready(Some(Err(exec_datafusion_err!("{INTERRUPTED}"))));
+            // 57014 wherever it surfaces; the server reports the reason it stopped it for.
+            let interrupted = SqlError::new(sqlstate::QUERY_CANCELED, INTERRUPTED);
+            return Poll::Ready(Some(Err(DataFusionError::External(Box::new(interrupted)))));
         }
         let coop = std::task::ready!(tokio::task::coop::poll_proceed(cx));
         let this = &mut *self;

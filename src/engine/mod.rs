@@ -7,6 +7,7 @@
 //! gets its engine from here; nothing else registers tables or functions. The engine knows the
 //! CRM lake but nothing of the wire protocol.
 
+mod cpu;
 mod date_filters;
 mod interrupt;
 mod lake;
@@ -28,6 +29,7 @@ use crate::config::Config;
 use crate::error::SqlError;
 use crate::pgcompat::{self, PgCompat, PgSettings};
 
+pub use cpu::CpuRuntime;
 pub use interrupt::{INTERRUPTED, InterruptExec, interruptible};
 pub use lake::{CRM_TABLES, RegisteredTable};
 pub use saved_queries::{LoadReport, QueryFileError, SEGMENTS_SCHEMA, SavedQueries, SavedQuery};
@@ -51,6 +53,8 @@ pub enum EngineError {
     Setup(#[from] DataFusionError),
     #[error("the engine no longer admits statements")]
     Closed,
+    #[error("cannot start the runtime plans run on: {0}")]
+    Runtime(std::io::Error),
 }
 
 /// A built engine: the shared session state every connection starts from, what the lake
@@ -63,6 +67,8 @@ pub struct Engine {
     pg: PgCompat,
     /// Admission of statements into execution (`engine.max_running_statements`).
     running: Arc<tokio::sync::Semaphore>,
+    /// Where plans run, apart from the runtime that serves clients.
+    cpu: Arc<CpuRuntime>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -87,6 +93,7 @@ impl Engine {
             running: Arc::new(tokio::sync::Semaphore::new(
                 config.engine.max_running_statements,
             )),
+            cpu: Arc::new(CpuRuntime::new().map_err(EngineError::Runtime)?),
         };
         engine.reload_saved_queries().await;
         Ok(engine)
@@ -137,6 +144,11 @@ impl Engine {
             .acquire_owned()
             .await
             .map_err(|_| EngineError::Closed)
+    }
+
+    /// The runtime plans run on (see [`CpuRuntime`]).
+    pub fn cpu(&self) -> Arc<CpuRuntime> {
+        Arc::clone(&self.cpu)
     }
 
     /// Bytes the memory pool has handed out to running queries now.

@@ -11,7 +11,6 @@ use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::logical_expr::expr::{Cast, Placeholder, TryCast};
 use datafusion::logical_expr::{Expr, LogicalPlan, Statement as PlanStatement};
-use datafusion::physical_plan::execute_stream;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::parser::{DFParser, Statement as DFStatement};
@@ -19,7 +18,7 @@ use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 
 use super::cursor::{Cursors, FetchCount};
-use crate::engine::{check_read_only, interruptible};
+use crate::engine::{CpuRuntime, check_read_only, interruptible};
 use crate::error::{SqlError, sqlstate};
 use crate::pgcompat::commands::{self, Command};
 use crate::pgcompat::{PgSettings, rewrite};
@@ -27,6 +26,8 @@ use crate::pgcompat::{PgSettings, rewrite};
 /// One client connection's view of the engine.
 pub struct Session {
     ctx: SessionContext,
+    /// Where the session's plans run (the engine's, shared).
+    cpu: Arc<CpuRuntime>,
     /// The options a new session starts with: what `RESET` and `DISCARD ALL` return to.
     defaults: ConfigOptions,
     transaction: Mutex<TransactionState>,
@@ -143,12 +144,13 @@ impl Planned {
 }
 
 impl Session {
-    /// A session on `ctx`, connected as `user` with backend process ID `backend_pid`;
+    /// A session on `ctx` whose plans run on `cpu`, connected as `user` with backend process ID `backend_pid`;
     /// `startup` are the settings of the client's startup packet (`application_name`,
     /// `DateStyle` …), which become the session's reset values. Values custlake cannot honour
     /// are left at custlake's own (which the server reports in ParameterStatus).
     pub fn new(
         ctx: SessionContext,
+        cpu: Arc<CpuRuntime>,
         user: Option<String>,
         backend_pid: i32,
         startup: &[(String, String)],
@@ -171,6 +173,7 @@ impl Session {
         let reported = Mutex::new(reported_settings_of(&ctx));
         Session {
             ctx,
+            cpu,
             defaults,
             transaction: Mutex::new(TransactionState::default()),
             cursors: Cursors::default(),
@@ -428,7 +431,7 @@ impl Session {
         let frame = self.ctx.execute_logical_plan(plan).await?;
         let task = Arc::new(frame.task_ctx());
         let physical = interruptible(frame.create_physical_plan().await?, interrupt)?;
-        Ok(execute_stream(physical, task)?)
+        Ok(self.cpu.run(physical, task))
     }
 }
 

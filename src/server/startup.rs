@@ -57,7 +57,13 @@ impl StartupHandler for Backend {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            let session = Session::new(self.engine.session(), user, pid, &startup);
+            let session = Session::new(
+                self.engine.session(),
+                self.engine.cpu(),
+                user,
+                pid,
+                &startup,
+            );
             let parameters = StartupParameters {
                 server: &self.parameters,
                 session: session.reported_settings(),

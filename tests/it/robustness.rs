@@ -140,6 +140,15 @@ impl Raw {
     }
 }
 
+/// No connection task of the server has panicked.
+fn assert_no_panics(server: &TestServer) {
+    let panics = server
+        .stats
+        .connection_panics
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(panics, 0, "connection tasks panicked");
+}
+
 fn kinds(messages: &[Message]) -> String {
     messages.iter().map(|m| char::from(m.kind)).collect()
 }
@@ -188,13 +197,7 @@ async fn an_execute_row_limit_only_counts_rows() {
     assert_eq!(answer[9].body, b"SELECT 1\0");
     assert_eq!(answer[10].body, b"SELECT 0\0");
     assert_answers(&healthy).await;
-    assert_eq!(
-        server
-            .stats
-            .connection_panics
-            .load(std::sync::atomic::Ordering::Relaxed),
-        0
-    );
+    assert_no_panics(&server);
 }
 
 /// Truncated and inconsistent messages, each on a fresh connection next to a healthy client.
@@ -237,13 +240,7 @@ async fn malformed_messages_end_the_connection_with_08p01() {
         );
         assert_answers(&healthy).await;
     }
-    assert_eq!(
-        server
-            .stats
-            .connection_panics
-            .load(std::sync::atomic::Ordering::Relaxed),
-        0
-    );
+    assert_no_panics(&server);
 }
 
 /// A bounded mutation fuzz of recorded extended-protocol traffic: each input on a fresh
@@ -331,13 +328,7 @@ async fn mutated_extended_protocol_messages_never_kill_a_connection_silently() {
         }
     }
     assert_answers(&healthy).await;
-    assert_eq!(
-        server
-            .stats
-            .connection_panics
-            .load(std::sync::atomic::Ordering::Relaxed),
-        0
-    );
+    assert_no_panics(&server);
 }
 
 #[tokio::test]

@@ -394,6 +394,13 @@ async fn large_result_streams_through() {
 async fn execute_without_a_row_limit_sends_rows_before_a_later_error() {
     let server = TestServer::start_on_lake().await;
     let client = server.connect().await;
+    // One partition, so rows come in the series' order: with several, a later partition's
+    // rows may be sent before an earlier one fails (an unordered result's order is
+    // DataFusion's to choose).
+    client
+        .batch_execute("SET datafusion.execution.target_partitions = 1")
+        .await
+        .unwrap();
     let stream = client
         .query_raw(
             "SELECT value, 1 / (value - 1000000) AS q FROM generate_series(1, 2000000)",
