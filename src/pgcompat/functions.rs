@@ -23,13 +23,13 @@ use datafusion::logical_expr::{
     ColumnarValue, DocSection, Documentation, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl,
     Signature, TypeSignature, Volatility,
 };
-use futures::FutureExt;
 use postgres_types::Type;
 
 use super::oid;
 use super::pg_catalog::{self, OWNER_NAME};
 use super::settings::{PgSettings, SERVER_VERSION};
 use super::snapshot;
+use super::table_lookup;
 use super::types;
 use super::virtual_schema::Shared;
 
@@ -969,13 +969,8 @@ impl PgFunction {
     /// The schema and kind (table or view) of the relation with OID `id`.
     fn relation_kind(&self, database: &str, id: u32) -> Option<(String, TableType)> {
         let (schema, name) = snapshot::name_of_relation(self.catalogs.as_ref(), database, id)?;
-        let table = self
-            .catalogs
-            .catalog(database)?
-            .schema(&schema)?
-            .table(&name)
-            .now_or_never()?
-            .ok()??;
+        let provider = self.catalogs.catalog(database)?.schema(&schema)?;
+        let table = table_lookup::table(provider.as_ref(), &name).ok()??;
         Some((schema, table.table_type()))
     }
 
@@ -1236,8 +1231,7 @@ impl ScalarUDFImpl for PgFunction {
                             let (schema, name) =
                                 snapshot::name_of_relation(self.catalogs.as_ref(), &database, id?)?;
                             let provider = catalog.as_ref()?.schema(&schema)?;
-                            // Views live in memory schemas, whose lookups are immediate.
-                            let table = provider.table(&name).now_or_never()?.ok()??;
+                            let table = table_lookup::table(provider.as_ref(), &name).ok()??;
                             table.get_table_definition().map(str::to_string)
                         })
                         .collect::<StringArray>(),

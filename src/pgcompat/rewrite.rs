@@ -77,9 +77,8 @@ use datafusion::sql::sqlparser::ast::{
     SetExpr, TableAlias, TableFactor, TableWithJoins, Value, VisitMut, VisitorMut,
 };
 
-use futures::FutureExt;
-
 use super::settings::PgSettings;
+use super::table_lookup;
 
 /// Rewrites `statement` in place for the session `state`.
 pub fn rewrite(statement: &mut DFStatement, state: &SessionState) {
@@ -250,14 +249,12 @@ impl Rewriter<'_> {
                     [schema, table] | [_, schema, table] => (schema.clone(), table.clone()),
                     _ => return None,
                 };
-                let provider = self
+                let schema_provider = self
                     .state
                     .catalog_list()
                     .catalog(&options.catalog.default_catalog)?
-                    .schema(&schema)?
-                    .table(&table)
-                    .now_or_never()?
-                    .ok()??;
+                    .schema(&schema)?;
+                let provider = table_lookup::table(schema_provider.as_ref(), &table).ok()??;
                 Some(
                     provider
                         .schema()
