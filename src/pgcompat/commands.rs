@@ -314,11 +314,7 @@ pub fn execute(
         Command::ResetAll | Command::DiscardAll => {
             // Back to a new session's options, keeping what the connection itself set up
             // (user, backend PID, startup values).
-            let mut settings = config
-                .extensions
-                .get::<PgSettings>()
-                .cloned()
-                .unwrap_or_default();
+            let mut settings = PgSettings::of(config);
             settings.reset_all();
             *config = defaults.clone();
             *pg_settings_mut(config)? = settings;
@@ -345,11 +341,7 @@ pub fn execute(
             )?))
         }
         Command::ShowAll => {
-            let settings = config
-                .extensions
-                .get::<PgSettings>()
-                .cloned()
-                .unwrap_or_default();
+            let settings = PgSettings::of(config);
             let mut names = Vec::new();
             let mut values = Vec::new();
             let mut descriptions = Vec::new();

@@ -29,6 +29,7 @@ pub mod rewrite;
 mod rows;
 pub mod settings;
 pub mod snapshot;
+mod table_lookup;
 pub mod types;
 mod virtual_schema;
 

@@ -33,6 +33,13 @@ pub mod ty {
     pub fn int2_array() -> DataType {
         DataType::new_list(DataType::Int16, true)
     }
+    /// `timestamptz`: microseconds in UTC.
+    pub fn timestamptz() -> DataType {
+        DataType::Timestamp(
+            datafusion::arrow::datatypes::TimeUnit::Microsecond,
+            Some("+00:00".into()),
+        )
+    }
 }
 
 /// Values for one cell.

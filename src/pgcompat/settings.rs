@@ -348,6 +348,15 @@ impl ConfigExtension for PgSettings {
 }
 
 impl PgSettings {
+    /// The settings a session's config carries (the standard defaults where it has none).
+    pub fn of(config: &datafusion::common::config::ConfigOptions) -> PgSettings {
+        config
+            .extensions
+            .get::<PgSettings>()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The current value of the setting called `name`, or `None` if there is no such setting.
     pub fn get(&self, name: &str) -> Option<String> {
         let def = lookup(name)?;

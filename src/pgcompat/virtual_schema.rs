@@ -165,12 +165,7 @@ impl TableProvider for VirtualTable {
             }
         };
         let snapshot = Snapshot::take(state, &self.shared.comments).await?;
-        let settings = state
-            .config_options()
-            .extensions
-            .get::<PgSettings>()
-            .cloned()
-            .unwrap_or_default();
+        let settings = PgSettings::of(state.config_options());
         let context = Context {
             state,
             snapshot: &snapshot,

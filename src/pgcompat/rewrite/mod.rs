@@ -1,0 +1,281 @@
+//! Rewrites of the SQL text's syntax tree that make PostgreSQL clients' catalog queries
+//! plannable by DataFusion, each one a PostgreSQL meaning DataFusion lacks. One walk of the
+//! tree applies them all, each pass in its own module (whose documentation says what it
+//! does); the walk's hooks below call them in this order:
+//!
+//! 1. on entering a query: [`names`] notes its CTEs (they shadow catalog names), then
+//!    [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
+//!    it extends is rewritten with the rest;
+//! 2. on entering a select: [`wildcards`] and then [`column_names`] read the select list as
+//!    the client wrote it (a wildcard excludes the columns named before it; names come from
+//!    the expressions before the subquery passes replace them), then
+//!    [`select_list_subqueries`] turns the list's subqueries into joins and arrays
+//!    ([`array_subquery`], [`in_subquery`], [`scalar_join`], [`domain_join`]) before the walk
+//!    goes down into them;
+//! 3. on entering an expression: [`scalar_join`] moves a plain subquery's conditions on the
+//!    outer row alone out of it, before its inside is walked;
+//! 4. on entering a FROM item: [`names`] drops `pg_catalog.` from a table function, then
+//!    [`from_functions`] reads a function call, and only a plain name is resolved by
+//!    [`names`] along `search_path`;
+//! 5. on leaving an expression (its inside already rewritten), the first of these that
+//!    recognises it rewrites it, as the arms of one `match`: [`array_subquery`],
+//!    [`first_value`], [`operators`] (LIKE … ESCAPE), [`set_returning`] (`_pg_expandarray`,
+//!    field access, `generate_subscripts`), [`names`] (`pg_catalog.f(…)`), [`operators`]
+//!    (COLLATE, `OPERATOR(…)`), [`casts`] (array literals, then PostgreSQL's types).
+//!
+//! [`ast`] holds the helpers the passes share. These work on the parsed tree, never on the
+//! SQL text, so string literals and quoted identifiers are never touched.
+
+mod array_subquery;
+mod ast;
+mod casts;
+mod column_names;
+mod domain_join;
+mod first_value;
+mod from_functions;
+mod in_subquery;
+mod names;
+mod operators;
+mod order_by_subqueries;
+mod scalar_join;
+mod select_list_subqueries;
+mod set_returning;
+mod wildcards;
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+
+use datafusion::execution::context::SessionState;
+use datafusion::sql::parser::Statement as DFStatement;
+use datafusion::sql::sqlparser::ast::{
+    Expr, Query, Select, SelectItem, TableFactor, VisitMut, VisitorMut,
+};
+
+use super::settings::PgSettings;
+use ast::{folded, plain_select, single_ident};
+
+pub(crate) use operators::with_backslash_escape;
+
+/// Rewrites `statement` in place for the session `state`.
+pub fn rewrite(statement: &mut DFStatement, state: &SessionState) {
+    match statement {
+        DFStatement::Statement(statement) => {
+            let mut rewriter = Rewriter::new(state);
+            let _ = statement.visit(&mut rewriter);
+        }
+        DFStatement::Explain(explain) => rewrite(&mut explain.statement, state),
+        _ => {}
+    }
+}
+
+struct Rewriter<'a> {
+    state: &'a SessionState,
+    /// `pg_catalog` first, then the session's search_path.
+    path: Vec<String>,
+    ctes: HashSet<String>,
+    /// Lateral joins made from scalar subqueries so far, to name them apart.
+    laterals: usize,
+}
+
+impl<'a> Rewriter<'a> {
+    fn new(state: &'a SessionState) -> Self {
+        let settings = PgSettings::of(state.config_options());
+        let mut path = vec!["pg_catalog".to_string()];
+        path.extend(settings.search_path());
+        Rewriter {
+            state,
+            path,
+            ctes: HashSet::new(),
+            laterals: 0,
+        }
+    }
+}
+
+impl Rewriter<'_> {
+    fn is_aggregate(&self, expr: &Expr) -> bool {
+        let mut found = false;
+        let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
+            if let Expr::Function(f) = e
+                && f.over.is_none()
+                && let Some(ident) = single_ident(&f.name)
+                && self
+                    .state
+                    .aggregate_functions()
+                    .contains_key(&folded(ident))
+            {
+                found = true;
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        found
+    }
+
+    /// Whether a scalar subquery is one plain SELECT of one column that does not aggregate
+    /// (no WITH, LIMIT, ORDER BY, DISTINCT, GROUP BY or HAVING): the subqueries whose value is
+    /// that of their only row.
+    fn is_plain_unaggregated_select(&self, query: &Query) -> bool {
+        let Some(select) = plain_select(query) else {
+            return false;
+        };
+        match select.projection.as_slice() {
+            [SelectItem::UnnamedExpr(value)] | [SelectItem::ExprWithAlias { expr: value, .. }] => {
+                !self.is_aggregate(value)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl VisitorMut for Rewriter<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+        self.note_ctes(query);
+        order_by_subqueries::order_by_subqueries_as_columns(query);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+        wildcards::exclude_named_columns_from_wildcards(select);
+        column_names::name_columns_as_postgres_does(select);
+        self.select_list_subqueries(select);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        self.guard_outer_only_conditions(expr);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+        names::unqualify_catalog_table_function(factor);
+        if !self.function_in_from(factor) {
+            self.qualify_relation(factor);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        // The first pass that claims the expression is the only one that sees it.
+        let _ = array_subquery::rewrite(expr)
+            || self.first_value(expr)
+            || operators::like_escape(expr)
+            || set_returning::expand_array(expr)
+            || set_returning::field_access(expr)
+            || set_returning::generate_subscripts(expr)
+            || names::unqualify_catalog_function(expr)
+            || operators::collate(expr)
+            || operators::custom_operator(expr)
+            || casts::array_literal(expr)
+            || casts::postgres_type(expr);
+        ControlFlow::Continue(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use datafusion::prelude::SessionContext;
+    use datafusion::sql::parser::DFParser;
+    use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
+
+    use super::*;
+
+    fn rewritten(sql: &str) -> String {
+        let state = SessionContext::new().state();
+        let mut statements = DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}).unwrap();
+        let mut statement = statements.pop_front().unwrap();
+        rewrite(&mut statement, &state);
+        statement.to_string()
+    }
+
+    #[test]
+    fn postgres_syntax_becomes_datafusion_syntax() {
+        assert_eq!(
+            rewritten(
+                "SELECT pg_catalog.lower(relname) FROM t WHERE relname OPERATOR(pg_catalog.~) '^(a)$' COLLATE pg_catalog.default"
+            ),
+            "SELECT lower(relname) AS \"lower\" FROM t WHERE relname ~ '^(a)$'"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT 'orders'::regclass, attrelid::regclass, atttypid::pg_catalog.regtype, '16385'::oid, x::name"
+            ),
+            "SELECT regclass_oid('orders') AS \"regclass\", regclass_name(attrelid) AS \"attrelid\", regtype_name(atttypid) AS \"atttypid\", '16385'::INT UNSIGNED AS \"oid\", x::TEXT AS \"x\""
+        );
+        // A literal string with PostgreSQL syntax in it is data, not syntax.
+        assert_eq!(
+            rewritten("SELECT 'a OPERATOR(pg_catalog.~) b::regclass'"),
+            "SELECT 'a OPERATOR(pg_catalog.~) b::regclass' AS \"?column?\""
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT array(SELECT 'toast.' || x FROM pg_catalog.unnest(c.opts) x WHERE x <> '') FROM c"
+            ),
+            "SELECT array_transform(array_filter(c.opts, x -> x <> ''), x -> 'toast.' || x) AS \"array\" FROM c"
+        );
+        assert_eq!(
+            rewritten("SELECT array(SELECT name FROM r WHERE r.id = t.owner ORDER BY 1) FROM t"),
+            "SELECT (SELECT array_agg(name ORDER BY name) AS \"array_agg\" FROM r WHERE r.id = t.owner) AS \"array\" FROM t"
+        );
+        // An aggregating subquery tied to the outer row by `= ANY(…)` joins per outer value.
+        assert_eq!(
+            rewritten("SELECT p.n, (SELECT count(*) FROM r WHERE r.id = ANY(p.ids)) FROM p"),
+            "SELECT p.n, coalesce(__custlake_scalar_1.value, 0) AS \"count\" FROM p LEFT OUTER JOIN (SELECT __custlake_domain.__key_1 AS __key_1, count(*) AS value FROM (SELECT DISTINCT p.ids AS __key_1 FROM p) AS __custlake_domain, r WHERE r.id = ANY(__custlake_domain.__key_1) GROUP BY __custlake_domain.__key_1) AS __custlake_scalar_1 ON __custlake_scalar_1.__key_1 IS NOT DISTINCT FROM p.ids"
+        );
+        // IN (subquery) in a select list, and a subquery in ORDER BY.
+        assert_eq!(
+            rewritten("SELECT a FROM t ORDER BY CASE WHEN a IN (SELECT b FROM u) THEN 0 END, 1"),
+            "SELECT * EXCLUDE (__order_1) FROM (SELECT a, CASE WHEN CASE WHEN (SELECT array_agg(__in.__value) AS \"array_agg\" FROM (SELECT b FROM u) AS __in (__value)) IS NULL THEN false WHEN array_has((SELECT array_agg(__in.__value) AS \"array_agg\" FROM (SELECT b FROM u) AS __in (__value)), a) THEN true WHEN (a) IS NULL OR array_has(array_transform((SELECT array_agg(__in.__value) AS \"array_agg\" FROM (SELECT b FROM u) AS __in (__value)), __element -> __element IS NULL), true) THEN NULL ELSE false END THEN 0 END AS __order_1 FROM t) AS __custlake_ordered ORDER BY __order_1, 1"
+        );
+        // A correlated scalar subquery that does not aggregate becomes a lateral join.
+        assert_eq!(
+            rewritten("SELECT a.n, (SELECT d.v FROM d WHERE d.k = a.k AND a.flag) FROM a"),
+            "SELECT a.n, CASE WHEN a.flag THEN __custlake_scalar_1.value END AS \"v\" FROM a LEFT OUTER JOIN (SELECT d.v AS value, d.k AS __inner_1 FROM d) AS __custlake_scalar_1 ON __custlake_scalar_1.__inner_1 = a.k"
+        );
+        assert_eq!(
+            rewritten("SELECT c.oid, c.* FROM pg_class c"),
+            "SELECT c.oid, c.* EXCLUDE (oid) FROM pg_class c"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT n FROM t WHERE n NOT LIKE 'pg/_' || '%' ESCAPE '/' AND m LIKE 'a\\b'"
+            ),
+            "SELECT n FROM t WHERE n NOT LIKE 'pg\\_%' AND m LIKE 'a\\b'"
+        );
+        assert_eq!(
+            rewritten("SELECT n FROM t WHERE n LIKE $1 || '%' ESCAPE '/'"),
+            "SELECT n FROM t WHERE n LIKE like_pattern_escaped_by($1 || '%', '/')"
+        );
+        assert_eq!(
+            rewritten("SELECT generate_subscripts(k, 1) AS ord FROM i"),
+            "SELECT unnest(range(1, CAST(cardinality(k) AS BIGINT) + 1)) AS ord FROM i"
+        );
+        assert_eq!(
+            rewritten("SELECT s[i] FROM generate_series(1, 2) AS i, string_to_array(x, ',') s"),
+            "SELECT s[i] AS \"s\" FROM generate_series(1, 2) AS i (i), (SELECT string_to_array(x, ',') AS s) AS s"
+        );
+        assert_eq!(
+            rewritten(
+                "SELECT (information_schema._pg_expandarray(c.k)).n, information_schema._pg_expandarray(c.k) AS keys FROM c"
+            ),
+            "SELECT get_field(unnest(pg_expandarray(c.k)), 'n') AS \"n\", unnest(pg_expandarray(c.k)) AS keys FROM c"
+        );
+        assert_eq!(
+            rewritten("SELECT w FROM k WHERE w <> ALL ('{a,\"b c\"}'::text[])"),
+            "SELECT w FROM k WHERE w <> ALL(ARRAY[CAST('a' AS TEXT), CAST('b c' AS TEXT)])"
+        );
+        // Columns are named as PostgreSQL names them; a repeated name takes its position.
+        assert_eq!(
+            rewritten(
+                "SELECT count(*), version(), 1, CASE WHEN a THEN 1 END, sum(x), sum(y) FROM t"
+            ),
+            "SELECT count(*) AS \"count\", version() AS \"version\", 1 AS \"?column?\", CASE WHEN a THEN 1 END AS \"case\", sum(x) AS \"sum\", sum(y) AS \"sum_6\" FROM t"
+        );
+        // An uncorrelated one takes the first value.
+        assert_eq!(
+            rewritten("SELECT (SELECT v FROM d)"),
+            "SELECT (SELECT first_value(v) FROM d) AS \"v\""
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! PostgreSQL's set-returning helpers DataFusion lacks, as calls it has:
+//! `information_schema._pg_expandarray(a)` is `unnest(pg_expandarray(a))`, a field of a
+//! composite value, `(keys).x`, is `get_field(keys, 'x')`, and `generate_subscripts(a, 1)` is
+//! `unnest(range(1, CAST(cardinality(a) AS BIGINT) + 1))`.
+
+use datafusion::sql::sqlparser::ast::{
+    AccessExpr, BinaryOperator, CastKind, DataType as SqlType, Expr, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Value,
+};
+
+use super::ast::{call, folded};
+
+/// Whether `expr` calls a function whose last name part is `name` (folded).
+fn calls(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Function(function) if function
+        .name
+        .0
+        .last()
+        .and_then(|p| p.as_ident())
+        .is_some_and(|i| folded(i) == name))
+}
+
+/// `_pg_expandarray(a)` → `unnest(pg_expandarray(a))`. Claims every call of `_pg_expandarray`.
+pub(super) fn expand_array(expr: &mut Expr) -> bool {
+    let Expr::Function(function) = expr else {
+        return false;
+    };
+    if !function
+        .name
+        .0
+        .last()
+        .and_then(|p| p.as_ident())
+        .is_some_and(|i| i.value.eq_ignore_ascii_case("_pg_expandarray"))
+    {
+        return false;
+    }
+    if let FunctionArguments::List(list) = &function.args
+        && let [FunctionArg::Unnamed(FunctionArgExpr::Expr(array))] = list.args.as_slice()
+    {
+        *expr = call("unnest", vec![call("pg_expandarray", vec![array.clone()])]);
+    }
+    true
+}
+
+/// `(keys).x` → `get_field(keys, 'x')`. Claims every field access.
+pub(super) fn field_access(expr: &mut Expr) -> bool {
+    let Expr::CompoundFieldAccess { root, access_chain } = expr else {
+        return false;
+    };
+    if let [AccessExpr::Dot(Expr::Identifier(field))] = access_chain.as_slice() {
+        let field = Expr::value(Value::SingleQuotedString(folded(field)));
+        let mut root = std::mem::replace(root.as_mut(), Expr::value(Value::Null));
+        while let Expr::Nested(inner) = root {
+            root = *inner;
+        }
+        *expr = call("get_field", vec![root, field]);
+    }
+    true
+}
+
+/// `generate_subscripts(a, 1)` → `unnest(range(1, cardinality(a) + 1))`. Claims every call of
+/// `generate_subscripts`.
+pub(super) fn generate_subscripts(expr: &mut Expr) -> bool {
+    if !calls(expr, "generate_subscripts") {
+        return false;
+    }
+    let Expr::Function(function) = expr else {
+        return false;
+    };
+    if let FunctionArguments::List(list) = &function.args
+        && let [FunctionArg::Unnamed(FunctionArgExpr::Expr(array)), _] = list.args.as_slice()
+    {
+        // cardinality is unsigned; range takes signed bounds.
+        let length = Expr::Cast {
+            kind: CastKind::Cast,
+            expr: Box::new(call("cardinality", vec![array.clone()])),
+            data_type: SqlType::BigInt(None),
+            array: false,
+            format: None,
+        };
+        let upper = Expr::BinaryOp {
+            left: Box::new(length),
+            op: BinaryOperator::Plus,
+            right: Box::new(Expr::value(Value::Number("1".into(), false))),
+        };
+        let subscripts = call(
+            "range",
+            vec![Expr::value(Value::Number("1".into(), false)), upper],
+        );
+        *expr = call("unnest", vec![subscripts]);
+    }
+    true
+}
