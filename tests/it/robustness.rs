@@ -486,3 +486,27 @@ async fn a_client_that_hangs_up_stops_its_statement() {
         .unwrap();
     assert_answers(&client).await;
 }
+
+/// A query string of more statements than there are turns: each statement's rows are sent
+/// (and its turn given back) before the next one runs. Collecting every response first, the
+/// second statement waited for the turn the first still held, and the connection hung.
+#[tokio::test]
+async fn a_query_string_longer_than_the_turns_runs_statement_by_statement() {
+    let mut config = crate::common::lake_config();
+    config.engine.max_running_statements = 1;
+    let server = TestServer::start(&config).await;
+    let client = server.connect().await;
+    let messages = tokio::time::timeout(
+        Duration::from_secs(20),
+        client
+            .simple_query("SELECT 1 AS a; SELECT 2 AS b; SET statement_timeout = 0; SELECT 3 AS c"),
+    )
+    .await
+    .expect("every statement of the string is answered")
+    .unwrap();
+    let results = crate::rows::text_results(&messages);
+    let rows: Vec<_> = results.iter().map(|result| result.rows.clone()).collect();
+    let one = |v: &str| vec![vec![Some(v.to_string())]];
+    assert_eq!(rows, vec![one("1"), one("2"), vec![], one("3")]);
+    assert_answers(&client).await;
+}
