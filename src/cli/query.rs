@@ -33,8 +33,7 @@ pub async fn run_sql(engine: &Engine, sql: &str) -> Result<String, SqlError> {
     let mut statements = datafusion::sql::parser::DFParser::parse_sql_with_dialect(
         sql,
         &datafusion::sql::sqlparser::dialect::PostgreSqlDialect {},
-    )
-    .map_err(datafusion::error::DataFusionError::from)?;
+    )?;
     let (Some(mut statement), None) = (statements.pop_front(), statements.pop_front()) else {
         return Err(SqlError::new(
             crate::error::sqlstate::SYNTAX_ERROR,

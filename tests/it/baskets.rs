@@ -10,7 +10,9 @@ use crate::rows::tuples;
 
 /// The planted rules: (antecedent product, consequent product, probability) and
 /// (antecedent category, consequent category) of every rule, product rules included.
-fn planted() -> (Vec<(i64, i64, f64)>, BTreeSet<(String, String)>) {
+type PlantedRules = (Vec<(i64, i64, f64)>, BTreeSet<(String, String)>);
+
+fn planted() -> PlantedRules {
     let batches = [crate::lakegen::read_file(
         &common::lake().dir.join("truth/associations.parquet"),
     )];

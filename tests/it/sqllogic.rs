@@ -92,7 +92,10 @@ async fn sql_files_over_the_wire() {
         .filter(|path| path.to_string_lossy().contains(&filter))
         .collect();
     files.sort();
-    assert!(filter != "" || files.len() >= 4, "slt files: {files:?}");
+    assert!(
+        !filter.is_empty() || files.len() >= 4,
+        "slt files: {files:?}"
+    );
     let mut failures = Vec::new();
     for file in &files {
         let mut client = Some(server.connect().await);
