@@ -14,14 +14,18 @@ use datafusion::execution::{SendableRecordBatchStream, TaskContext};
 use datafusion::physical_plan::stream::RecordBatchReceiverStream;
 use datafusion::physical_plan::{ExecutionPlan, execute_stream};
 use futures::StreamExt;
-use tokio::runtime::Runtime;
+use tokio::runtime::{Handle, Runtime};
 
 /// Batches a plan may compute ahead of the reader.
 const AHEAD: usize = 2;
 
 /// A multi-thread tokio runtime with one worker per core, shut down (without waiting for
 /// work still inside a call) when the last engine handle is dropped.
-pub struct CpuRuntime(Option<Runtime>);
+pub struct CpuRuntime {
+    handle: Handle,
+    /// Taken only by `drop`.
+    runtime: Option<Runtime>,
+}
 
 impl std::fmt::Debug for CpuRuntime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -35,7 +39,10 @@ impl CpuRuntime {
             .thread_name("custlake-cpu")
             .enable_all()
             .build()?;
-        Ok(CpuRuntime(Some(runtime)))
+        Ok(CpuRuntime {
+            handle: runtime.handle().clone(),
+            runtime: Some(runtime),
+        })
     }
 
     /// Runs `plan` here; its batches arrive on the returned stream. Dropping the stream
@@ -56,10 +63,7 @@ impl CpuRuntime {
             }
             Ok::<(), DataFusionError>(())
         };
-        match &self.0 {
-            Some(runtime) => builder.spawn_on(work, runtime.handle()),
-            None => builder.spawn(work),
-        }
+        builder.spawn_on(work, &self.handle);
         builder.build()
     }
 }
@@ -67,7 +71,7 @@ impl CpuRuntime {
 impl Drop for CpuRuntime {
     fn drop(&mut self) {
         // Dropping a runtime blocks, which is not allowed inside another runtime's task.
-        if let Some(runtime) = self.0.take() {
+        if let Some(runtime) = self.runtime.take() {
             runtime.shutdown_background();
         }
     }

@@ -239,41 +239,43 @@ impl Backend {
             None => Ok(plan),
         };
         match planned {
-            Planned::Cursor(CursorCommand::Declare {
-                name, plan, hold, ..
-            }) => {
-                if !hold && !session.in_transaction() {
-                    return Err(SqlError::new(
-                        sqlstate::NO_ACTIVE_SQL_TRANSACTION,
-                        "DECLARE CURSOR can only be used in transaction blocks",
-                    ));
-                }
-                // The cursor keeps the plan; its turn ends with the DECLARE.
-                let (stream, _running, interrupt) =
-                    self.start(session, stops, bind(*plan)?).await?;
-                session.cursors().declare(&name, stream, hold, interrupt)?;
-                Ok(Response::Execution(Tag::new("DECLARE CURSOR")))
-            }
-            Planned::Cursor(command @ CursorCommand::Fetch { .. }) => {
-                let CursorCommand::Fetch { name, count, .. } = &command else {
-                    unreachable!("matched as a FETCH above")
-                };
-                // A stopped FETCH stops the cursor's plan too.
-                let interrupt = session.cursors().interrupt(name)?;
-                let rows = session.cursors().fetch(name, *count)?;
-                let running = self.in_flight.enter();
-                let stop = self.statement_stop(session, stops, interrupt);
-                let turn = self.take_turn(&stop).await?;
-                let running = Running::new(running, Some(turn), stop);
-                self.rows_response(rows, formats, command.tag(), running)
-            }
-            Planned::Cursor(command @ CursorCommand::Close(_)) => {
+            Planned::Cursor(command) => {
                 let tag = command.tag();
                 match command {
-                    CursorCommand::Close(Some(name)) => session.cursors().close(&name)?,
-                    _ => session.cursors().close_all(),
+                    CursorCommand::Declare {
+                        name, plan, hold, ..
+                    } => {
+                        if !hold && !session.in_transaction() {
+                            return Err(SqlError::new(
+                                sqlstate::NO_ACTIVE_SQL_TRANSACTION,
+                                "DECLARE CURSOR can only be used in transaction blocks",
+                            ));
+                        }
+                        // The cursor keeps the plan; its turn ends with the DECLARE.
+                        let (stream, _running, interrupt) =
+                            self.start(session, stops, bind(*plan)?).await?;
+                        session.cursors().declare(&name, stream, hold, interrupt)?;
+                        Ok(Response::Execution(Tag::new(tag)))
+                    }
+                    CursorCommand::Fetch { name, count, .. } => {
+                        // A stopped FETCH stops the cursor's plan too.
+                        let interrupt = session.cursors().interrupt(&name)?;
+                        let rows = session.cursors().fetch(&name, count)?;
+                        let running = self.in_flight.enter();
+                        let stop = self.statement_stop(session, stops, interrupt);
+                        let turn = self.take_turn(&stop).await?;
+                        let running = Running::new(running, Some(turn), stop);
+                        self.rows_response(rows, formats, tag, running)
+                    }
+                    CursorCommand::Close(Some(name)) => {
+                        session.cursors().close(&name)?;
+                        Ok(Response::Execution(Tag::new(tag)))
+                    }
+                    CursorCommand::Close(None) => {
+                        session.cursors().close_all();
+                        Ok(Response::Execution(Tag::new(tag)))
+                    }
                 }
-                Ok(Response::Execution(Tag::new(tag)))
             }
             Planned::Session(command) => match session.run_command(&command)? {
                 Some(rows) => {
