@@ -48,6 +48,7 @@ pub mod sqlstate {
     pub const IO_ERROR: &str = "58030";
     pub const CONFIG_FILE_ERROR: &str = "F0000";
     pub const INTERNAL_ERROR: &str = "XX000";
+    pub const INVALID_REGULAR_EXPRESSION: &str = "2201B";
     pub const DATA_CORRUPTED: &str = "XX001";
 }
 
@@ -155,6 +156,10 @@ fn arrow_message(e: &ArrowError) -> String {
 /// The SQLSTATE for a DataFusion error.
 pub fn classify(error: &DataFusionError) -> &'static str {
     use sqlstate::*;
+    // The regex crate's errors reach here wrapped in whichever kind the kernel chose.
+    if innermost_message(error).contains("regex parse error") {
+        return INVALID_REGULAR_EXPRESSION;
+    }
     match error {
         DataFusionError::Context(_, inner) | DataFusionError::Diagnostic(_, inner) => {
             classify(inner)

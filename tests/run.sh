@@ -8,14 +8,15 @@
 #   (Debian packages libpostgresql-jdbc-java, default-jdk-headless), psycopg 3, asyncpg,
 #   SQLAlchemy and pandas (PyPI, tests/clients/python/requirements.txt, in a second virtual
 #   environment under target/), node-postgres (npm, `npm ci` from
-#   tests/clients/node/package-lock.json into tests/clients/node/node_modules).
+#   tests/clients/node/package-lock.json into tests/clients/node/node_modules);
+# - a PostgreSQL server (Debian package postgresql) for the differential test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+sudo_cmd=""
+if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
 apt_updated=""
 apt_install() {
-    local sudo_cmd=""
-    if [ "$(id -u)" != 0 ]; then sudo_cmd="sudo"; fi
     if [ -z "$apt_updated" ]; then
         $sudo_cmd apt-get update -qq
         apt_updated=1
@@ -27,6 +28,20 @@ if ! command -v psql >/dev/null 2>&1; then
     echo "tests/run.sh: installing the PostgreSQL client (psql) from Debian packages" >&2
     apt_install postgresql-client
 fi
+
+# A PostgreSQL server for the differential test (tests/it/pgdiff), which makes its own
+# cluster; the package's default cluster is not wanted.
+pg_bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+if [ -z "$pg_bindir" ] || [ ! -x "$pg_bindir/initdb" ] || ! id postgres >/dev/null 2>&1; then
+    echo "tests/run.sh: installing the PostgreSQL server from Debian packages" >&2
+    $sudo_cmd mkdir -p /etc/postgresql-common
+    if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+        echo "create_main_cluster = false" | $sudo_cmd tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
+    apt_install postgresql
+    pg_bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+fi
+export CUSTLAKE_PG_BINDIR="$pg_bindir"
 
 pgjdbc_jar=/usr/share/java/postgresql.jar
 if [ ! -f "$pgjdbc_jar" ] || ! command -v javac >/dev/null 2>&1 || ! command -v java >/dev/null 2>&1; then

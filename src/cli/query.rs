@@ -40,7 +40,7 @@ pub async fn run_sql(engine: &Engine, sql: &str) -> Result<String, SqlError> {
             "custlake query runs exactly one statement",
         ));
     };
-    crate::pgcompat::rewrite::rewrite(&mut statement, &state);
+    crate::pgcompat::rewrite::rewrite(&mut statement, &state)?;
     let plan = state.statement_to_plan(statement).await?;
     check_read_only(&plan)?;
     let batches: Vec<_> = ctx

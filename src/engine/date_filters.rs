@@ -15,6 +15,10 @@
 //! | `CAST(ts AS DATE) > d` | `ts >= d + 1 day` |
 //! | `CAST(ts AS DATE) = d` | `ts >= d AND ts < d + 1 day` |
 //!
+//! The same holds where the date is cast on to a timestamp and compared with a midnight,
+//! as `CAST(ts AS DATE) > as_of() - INTERVAL '12 months'` is (PostgreSQL's date minus an
+//! interval is a timestamp).
+//!
 //! (`d` as midnight, in the timestamp's unit.) This holds where the cast takes the UTC date:
 //! timestamps without a time zone, or in UTC. Other zones, other types and overflowing
 //! boundaries are left as written. NULLs compare to NULL either way.
@@ -121,7 +125,9 @@ fn rewrite_comparison(expr: Expr, schema: &DFSchema) -> Result<Transformed<Expr>
     Ok(Transformed::yes(rewritten))
 }
 
-/// `x` of `CAST(x AS DATE)` (or `TRY_CAST`).
+/// `x` of `CAST(x AS DATE)` (or `TRY_CAST`), also when the date is cast on to a timestamp
+/// to meet one (`CAST(ts AS DATE) > as_of() - INTERVAL '1 year'`: PostgreSQL's
+/// `date - interval` is a timestamp).
 fn date_cast_operand(expr: &Expr) -> Option<&Expr> {
     match expr {
         Expr::Cast(Cast { expr, field }) | Expr::TryCast(TryCast { expr, field })
@@ -129,13 +135,37 @@ fn date_cast_operand(expr: &Expr) -> Option<&Expr> {
         {
             Some(expr)
         }
+        Expr::Cast(Cast { expr, field })
+            if matches!(field.data_type(), DataType::Timestamp(_, None)) =>
+        {
+            date_cast_operand(expr)
+        }
         _ => None,
     }
 }
 
+/// The day of a date literal, or of a timestamp literal (without a zone) at midnight.
 fn date_literal(expr: &Expr) -> Option<i32> {
+    let midnight = |value: i64, unit: TimeUnit| {
+        let per_day = units_per_day(unit);
+        (value % per_day == 0)
+            .then(|| i32::try_from(value / per_day).ok())
+            .flatten()
+    };
     match expr {
         Expr::Literal(ScalarValue::Date32(Some(day)), _) => Some(*day),
+        Expr::Literal(ScalarValue::TimestampSecond(Some(v), None), _) => {
+            midnight(*v, TimeUnit::Second)
+        }
+        Expr::Literal(ScalarValue::TimestampMillisecond(Some(v), None), _) => {
+            midnight(*v, TimeUnit::Millisecond)
+        }
+        Expr::Literal(ScalarValue::TimestampMicrosecond(Some(v), None), _) => {
+            midnight(*v, TimeUnit::Microsecond)
+        }
+        Expr::Literal(ScalarValue::TimestampNanosecond(Some(v), None), _) => {
+            midnight(*v, TimeUnit::Nanosecond)
+        }
         _ => None,
     }
 }
@@ -197,6 +227,14 @@ mod tests {
             ("CAST(ts AS DATE) > DATE '2024-06-30'", 1),
             ("CAST(ts AS DATE) = DATE '2024-06-30'", 2),
             ("DATE '2024-06-30' >= CAST(ts AS DATE)", 3),
+            (
+                "CAST(CAST(ts AS DATE) AS TIMESTAMP) > TIMESTAMP '2024-06-30 00:00:00'",
+                1,
+            ),
+            (
+                "CAST(CAST(ts AS DATE) AS TIMESTAMP) >= TIMESTAMP '2024-06-30 12:00:00'",
+                1,
+            ),
             ("DATE '2024-06-30' < CAST(ts AS DATE)", 1),
             ("CAST(ts AS DATE) > DATE '2024-06-30' - INTERVAL '1 day'", 3),
             ("CAST(ts AS DATE) <> DATE '2024-06-30'", 2),

@@ -203,6 +203,9 @@ async fn build_state_with_tables(
         .with_create_default_catalog_and_schema(true)
         .with_default_catalog_and_schema(CATALOG, SCHEMA)
         .set_str("datafusion.sql_parser.dialect", "PostgreSQL")
+        // `1.5` is numeric in PostgreSQL: `0.1 + 0.2` is 0.3, and `round(100.0 * n / m, 2)`
+        // keeps two decimals.
+        .set_bool("datafusion.sql_parser.parse_float_as_decimal", true)
         // Without a session time zone DataFusion plans TIMESTAMPTZ as a zone-less timestamp.
         .set_str("datafusion.execution.time_zone", "+00:00");
     session_config = session_config.with_target_partitions(engine.target_partitions);
@@ -218,7 +221,11 @@ async fn build_state_with_tables(
         .with_optimizer_rule(Arc::new(date_filters::DateCastComparison))
         // Before DataFusion's type coercion, which would refuse `bool_column = 'f'`.
         .with_analyzer_rules({
-            let mut rules = vec![pgcompat::literal_types::rule()];
+            let mut rules = vec![
+                pgcompat::literal_types::rule(),
+                Arc::new(pgcompat::cast_rules::ResultTypes::default()) as _,
+                Arc::new(pgcompat::numeric_avg::NumericAvg::default()) as _,
+            ];
             rules.extend(datafusion::optimizer::Analyzer::new().rules);
             rules
         })
@@ -226,6 +233,9 @@ async fn build_state_with_tables(
     custlake_udfs::register_all(&mut state)?;
     let product_functions = custlake_udfs::function_names();
     let pg = pgcompat::install(&mut state, &product_functions).await?;
+    // After DataFusion's type coercion, so that it sees every cast with both types.
+    let casts = pgcompat::cast_rules::PgCasts::new(&state)?;
+    state.add_analyzer_rule(Arc::new(casts));
 
     let ctx = SessionContext::new_with_state(state);
     lake::register_object_stores(&ctx, config)?;

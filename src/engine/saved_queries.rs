@@ -338,9 +338,15 @@ fn planning_state(state: &SessionState, segments: Arc<dyn SchemaProvider>) -> Se
 
 async fn plan_view(state: &SessionState, file: &QueryFile) -> Result<LogicalPlan, QueryFileError> {
     check_one_query(state, file)?;
-    state
+    let plan = state
         .create_logical_plan(&file.query.sql)
         .await
+        .map_err(|e| file_error(file, &e))?;
+    // The view's columns are those of its analyzed plan: pgcompat's analyzer rules give some
+    // results PostgreSQL's types (a numeric quotient's scale, date - interval a timestamp).
+    state
+        .analyzer()
+        .execute_and_check(plan, state.config_options(), |_, _| {})
         .map_err(|e| file_error(file, &e))
 }
 

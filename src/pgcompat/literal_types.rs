@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::config::ConfigOptions;
-use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::logical_expr::expr::BinaryExpr;
 use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator};
@@ -22,31 +21,20 @@ impl AnalyzerRule for UnknownLiterals {
     }
 
     fn analyze(&self, plan: LogicalPlan, _config: &ConfigOptions) -> Result<LogicalPlan> {
-        plan.transform_up_with_subqueries(|node| {
-            let mut schema = DFSchema::empty();
-            for input in node.inputs() {
-                schema.merge(input.schema());
-            }
-            node.map_expressions(|expr| {
-                expr.transform_up(|e| match e {
-                    Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_comparison(op) => {
-                        let (left, right, changed) = retype(*left, *right, &schema);
-                        let e = Expr::BinaryExpr(BinaryExpr {
-                            left: Box::new(left),
-                            op,
-                            right: Box::new(right),
-                        });
-                        Ok(if changed {
-                            Transformed::yes(e)
-                        } else {
-                            Transformed::no(e)
-                        })
-                    }
-                    other => Ok(Transformed::no(other)),
+        super::cast_rules::rewrite_expressions(plan, |e, schema| match e {
+            Expr::BinaryExpr(BinaryExpr { left, op, right }) if is_comparison(*op) => {
+                let (left, right, changed) =
+                    retype(left.as_ref().clone(), right.as_ref().clone(), schema);
+                changed.then(|| {
+                    Expr::BinaryExpr(BinaryExpr {
+                        left: Box::new(left),
+                        op: *op,
+                        right: Box::new(right),
+                    })
                 })
-            })
+            }
+            _ => None,
         })
-        .map(|t| t.data)
     }
 }
 

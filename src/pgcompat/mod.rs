@@ -14,15 +14,21 @@
 //! - [`snapshot`]: the schemas, relations and functions the catalog describes;
 //! - [`pg_catalog`], [`information_schema`]: the tables, built per scan ([`virtual_schema`]);
 //! - [`functions`]: the system functions;
+//! - [`builtins`]: PostgreSQL's own functions where DataFusion's answer otherwise;
 //! - [`settings`]: the standard settings;
 //! - [`rewrite`]: the syntax rewrites;
-//! - [`literal_types`]: quoted literals typed by their context (an analyzer rule).
+//! - [`literal_types`]: quoted literals typed by their context (an analyzer rule);
+//! - [`cast_rules`]: casts computed as PostgreSQL computes them (analyzer rules);
+//! - [`numeric_avg`]: `avg` of integers and numerics as a numeric (an analyzer rule).
 
+pub(crate) mod builtins;
+pub mod cast_rules;
 pub mod commands;
 pub mod functions;
 pub mod information_schema;
 mod keywords;
 pub mod literal_types;
+pub mod numeric_avg;
 pub mod oid;
 pub mod pg_catalog;
 pub mod rewrite;
@@ -91,6 +97,7 @@ pub async fn install(
     for function in functions::all(Arc::clone(state.catalog_list()), Arc::clone(&shared)) {
         state.register_udf(Arc::new(function))?;
     }
+    builtins::register(state)?;
     state.register_udtf("pg_get_keywords", Arc::new(keywords::PgGetKeywords));
     let index = FunctionIndex::build(state, extension_functions);
     // Set once per engine; a second install would build a second `Shared`.

@@ -191,7 +191,7 @@ mod tests {
         let mut statements: VecDeque<_> =
             DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}).expect("parses");
         let mut statement = statements.pop_front().expect("one statement");
-        rewrite::rewrite(&mut statement, &ctx.state());
+        rewrite::rewrite(&mut statement, &ctx.state()).expect("rewrites");
         statement.to_string()
     }
 

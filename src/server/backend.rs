@@ -4,6 +4,7 @@
 //! response pgwire sends.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -23,6 +24,7 @@ use pgwire::error::PgWireResult;
 use tokio::sync::OwnedSemaphorePermit;
 use tokio_util::sync::CancellationToken;
 
+use super::ServerStats;
 use super::cancel::{CancelRegistry, ConnectionStops, StatementStop, StopSources};
 use super::cursor::FetchCount;
 use super::encode::{BatchEncoder, field_infos};
@@ -62,10 +64,16 @@ pub struct Backend {
     pub(super) parser: Arc<Parser>,
     pub(super) parameters: DefaultServerParameterProvider,
     pub(super) cancels: Arc<CancelRegistry>,
+    pub(super) stats: Arc<ServerStats>,
 }
 
 impl Backend {
-    pub fn new(engine: Engine, in_flight: Arc<InFlight>, terminate: CancellationToken) -> Self {
+    pub fn new(
+        engine: Engine,
+        in_flight: Arc<InFlight>,
+        terminate: CancellationToken,
+        stats: Arc<ServerStats>,
+    ) -> Self {
         let mut parameters = DefaultServerParameterProvider::default();
         parameters.server_version = SERVER_VERSION.to_string();
         parameters.time_zone = "UTC".to_string();
@@ -80,6 +88,7 @@ impl Backend {
             parser: Arc::new(Parser),
             parameters,
             cancels: Arc::new(CancelRegistry::default()),
+            stats,
         }
     }
 }
@@ -102,6 +111,7 @@ impl PgWireServerHandlers for Handlers {
         Arc::new(Canceller {
             connections: self.0.connections.clone(),
             cancels: self.0.cancels.clone(),
+            stats: self.0.stats.clone(),
         })
     }
 }
@@ -111,6 +121,7 @@ impl PgWireServerHandlers for Handlers {
 struct Canceller {
     connections: Arc<ConnectionManager>,
     cancels: Arc<CancelRegistry>,
+    stats: Arc<ServerStats>,
 }
 
 #[async_trait]
@@ -121,6 +132,7 @@ impl pgwire::api::cancel::CancelHandler for Canceller {
         self.connections
             .cancel(request.pid, &request.secret_key)
             .await;
+        self.stats.cancel_requests.fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -57,6 +57,9 @@ pub enum ServerError {
 pub struct ServerStats {
     /// Connection tasks that ended in a panic: a bug, since no client input may cause one.
     pub connection_panics: AtomicU64,
+    /// CancelRequests answered (whether or not they matched a connection). A client's cancel
+    /// is done, as far as the server goes, once this has counted it.
+    pub cancel_requests: AtomicU64,
 }
 
 pub struct Server {
@@ -84,9 +87,15 @@ impl Server {
             .map_err(|source| ServerError::Bind { addr, source })?;
         let in_flight = Arc::new(InFlight::default());
         let terminate = CancellationToken::new();
-        let backend = Arc::new(Backend::new(engine, in_flight.clone(), terminate.clone()));
+        let stats = Arc::<ServerStats>::default();
+        let backend = Arc::new(Backend::new(
+            engine,
+            in_flight.clone(),
+            terminate.clone(),
+            stats.clone(),
+        ));
         Ok(Server {
-            stats: Arc::default(),
+            stats,
             listener,
             backend,
             in_flight,

@@ -306,7 +306,7 @@ impl Session {
                 .then_some(&mut transaction.before_local_settings);
             commands::apply_set_config_calls(s, &self.ctx, &self.defaults, saved)?;
         }
-        rewrite::rewrite(&mut statement, &self.ctx.state());
+        rewrite::rewrite(&mut statement, &self.ctx.state())?;
         let (tag, returns_rows) = match &statement {
             DFStatement::Statement(s) => match s.as_ref() {
                 SqlStatement::StartTransaction { .. } => {
@@ -408,7 +408,7 @@ impl Session {
         }
         let mut statement = DFStatement::Statement(Box::new(SqlStatement::Query(query.clone())));
         let state = self.ctx.state();
-        rewrite::rewrite(&mut statement, &state);
+        rewrite::rewrite(&mut statement, &state)?;
         let plan = state.statement_to_plan(statement).await?;
         check_read_only(&plan)?;
         let (plan, parameter_types) = assign_parameter_types(plan, declared)?;

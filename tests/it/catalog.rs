@@ -430,7 +430,7 @@ async fn cancel_request_stops_the_running_statement() {
     }
     assert_eq!(reserved, 0, "{held} bytes were held while running");
     // The connection goes on, and a cancel between statements ends nothing.
-    token.cancel_query(tokio_postgres::NoTls).await.unwrap();
+    server.cancel(&token).await;
     assert_answers(&client).await;
     server.stop().await;
 }

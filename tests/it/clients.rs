@@ -29,7 +29,7 @@ use datafusion::arrow::datatypes::DataType;
 use serde_json::{Value, json};
 
 use crate::common::columns::{bools, dates, decimals, ints, texts, timestamps};
-use crate::common::{self, TestServer, lake_config};
+use crate::common::{self, TestServer, existing, lake_config, required_env};
 
 /// How long one client program may run.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -370,26 +370,6 @@ fn expected() -> &'static Value {
 
 fn clients_dir(language: &str) -> PathBuf {
     common::manifest_dir().join("tests/clients").join(language)
-}
-
-/// The value of an environment variable `tests/run.sh` sets, or a failure that says so.
-fn required_env(name: &str, what: &str) -> String {
-    match std::env::var(name) {
-        Ok(value) if !value.is_empty() => value,
-        _ => panic!(
-            "{name} is not set: it names {what}. Run the tests with ./tests/run.sh, which \
-             installs the client and sets it (or set it yourself)."
-        ),
-    }
-}
-
-fn existing(path: PathBuf, what: &str) -> PathBuf {
-    assert!(
-        path.exists(),
-        "{} does not exist: {what}. ./tests/run.sh installs it.",
-        path.display()
-    );
-    path
 }
 
 /// A server on the test lake with the two saved queries (one described), and a directory that

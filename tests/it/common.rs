@@ -85,6 +85,22 @@ impl TestServer {
         Self::start(&lake_config()).await
     }
 
+    /// Sends a CancelRequest and waits until the server has answered it. A driver's cancel
+    /// only sends the request (as libpq's does), so a query sent right after it may start
+    /// before the server has read it, and be the one cancelled — in PostgreSQL too.
+    pub async fn cancel(&self, token: &tokio_postgres::CancelToken) {
+        use std::sync::atomic::Ordering;
+        let before = self.stats.cancel_requests.load(Ordering::Relaxed);
+        token.cancel_query(tokio_postgres::NoTls).await.unwrap();
+        for _ in 0..200 {
+            if self.stats.cancel_requests.load(Ordering::Relaxed) > before {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the server did not answer the CancelRequest within 2 s");
+    }
+
     pub async fn connect(&self) -> tokio_postgres::Client {
         connect_to(self.addr, "tester").await
     }
@@ -276,4 +292,24 @@ pub mod columns {
         }
         values.as_primitive::<Decimal128Type>().iter().collect()
     }
+}
+
+/// The value of an environment variable `tests/run.sh` sets, or a failure that says so.
+pub fn required_env(name: &str, what: &str) -> String {
+    match std::env::var(name) {
+        Ok(value) if !value.is_empty() => value,
+        _ => panic!(
+            "{name} is not set: it names {what}. Run the tests with ./tests/run.sh, which \
+             installs the client and sets it (or set it yourself)."
+        ),
+    }
+}
+
+pub fn existing(path: PathBuf, what: &str) -> PathBuf {
+    assert!(
+        path.exists(),
+        "{} does not exist: {what}. ./tests/run.sh installs it.",
+        path.display()
+    );
+    path
 }

@@ -8,6 +8,7 @@
 //! - `cli`: the built `custlake` binary — `query`, and a scripted psql session against `serve`;
 //! - `lake`: config and table registration, start-up errors, refresh of new files;
 //! - `params`: bind parameters decoded from text and binary format;
+//! - `pgdiff`: the corpus `tests/pgdiff/*.sql` on custlake and on a real PostgreSQL, compared;
 //! - `lakegen`: the demo-lake generator;
 //! - `encode`: Arrow → Postgres text and binary encodings;
 //! - `saved_queries`: `queries/*.sql` as views in schema `segments`: errors, reload, SIGHUP;
@@ -27,6 +28,7 @@ mod encode;
 mod lake;
 mod lakegen;
 mod params;
+mod pgdiff;
 mod reference;
 mod robustness;
 mod rows;

@@ -234,7 +234,7 @@ pub(super) fn format_text(format: &str, values: &[Option<&str>]) -> Result<Strin
             (Some('I'), None) => {
                 return exec_err!("null values cannot be formatted as an SQL identifier");
             }
-            (Some('L'), Some(v)) => out.push_str(&format!("'{}'", v.replace('\'', "''"))),
+            (Some('L'), Some(v)) => out.push_str(&quote_literal(v)),
             (Some('L'), None) => out.push_str("NULL"),
             (other, _) => {
                 return exec_err!(
@@ -269,4 +269,16 @@ pub(super) fn json_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// A string as a SQL literal, as PostgreSQL's `quote_literal` writes it: quotes doubled, and
+/// a value with a backslash written as an escape string (`E'C:\\x'`) with the backslashes
+/// doubled.
+fn quote_literal(value: &str) -> String {
+    let quoted = value.replace('\'', "''");
+    if value.contains('\\') {
+        format!("E'{}'", quoted.replace('\\', "\\\\"))
+    } else {
+        format!("'{quoted}'")
+    }
 }

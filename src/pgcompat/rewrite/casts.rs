@@ -1,10 +1,11 @@
 //! Casts to PostgreSQL's own types: `'orders'::regclass` is the table's OID and
 //! `attrelid::regclass` its name, likewise `regtype` and `regproc`; `::oid` is an unsigned
 //! 32-bit integer; `name`, `"char"` and `pg_catalog.text` are text; `'{a,b}'::text[]` is a
-//! PostgreSQL array literal read element by element.
+//! PostgreSQL array literal read element by element; `::varchar(n)` keeps n characters;
+//! `::numeric` keeps the operand's scale; a timestamp literal may leave out the seconds.
 
 use datafusion::sql::sqlparser::ast::{
-    ArrayElemTypeDef, CastKind, DataType as SqlType, Expr, Value,
+    ArrayElemTypeDef, CastKind, CharacterLength, DataType as SqlType, ExactNumberInfo, Expr, Value,
 };
 
 use super::ast::{call, folded, literal_text};
@@ -51,6 +52,56 @@ pub(super) fn array_literal(expr: &mut Expr) -> bool {
     true
 }
 
+/// `timestamp '2024-06-30 12:00'` and `'2024-06-30 12:00'::timestamp`: PostgreSQL takes a
+/// time without seconds, DataFusion's parser does not; the literal gets `:00`. Claims typed
+/// timestamp literals (a cast is claimed by [`postgres_type`], which runs after).
+pub(super) fn timestamp_without_seconds(expr: &mut Expr) -> bool {
+    let (data_type, value) = match expr {
+        Expr::TypedString(typed) => (&typed.data_type, &mut typed.value.value),
+        Expr::Cast {
+            data_type, expr, ..
+        } => match expr.as_mut() {
+            Expr::Value(value) => (&*data_type, &mut value.value),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    if !matches!(data_type, SqlType::Timestamp(..) | SqlType::Datetime(_)) {
+        return false;
+    }
+    if let Value::SingleQuotedString(text) = value
+        && let Some(completed) = with_seconds(text)
+    {
+        *text = completed;
+    }
+    matches!(expr, Expr::TypedString(_))
+}
+
+/// `YYYY-MM-DD HH:MM` (a `T` or a space between, an optional zone after) with `:00` after
+/// the minutes; `None` for any other text.
+fn with_seconds(text: &str) -> Option<String> {
+    let bytes = text.trim().as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    let shape = digits(0..4)
+        && bytes.get(4) == Some(&b'-')
+        && digits(5..7)
+        && bytes.get(7) == Some(&b'-')
+        && digits(8..10)
+        && matches!(bytes.get(10), Some(b' ' | b'T'))
+        && digits(11..13)
+        && bytes.get(13) == Some(&b':')
+        && digits(14..16)
+        && !matches!(bytes.get(16), Some(b':' | b'.') | Some(b'0'..=b'9'));
+    shape.then(|| {
+        let text = text.trim();
+        format!("{}:00{}", &text[..16], &text[16..])
+    })
+}
+
 /// A cast to a PostgreSQL type DataFusion does not know, as a function call or a cast to the
 /// type DataFusion names it by. Claims every cast.
 pub(super) fn postgres_type(expr: &mut Expr) -> bool {
@@ -63,6 +114,38 @@ pub(super) fn postgres_type(expr: &mut Expr) -> bool {
     else {
         return false;
     };
+    // `x::varchar(5)` keeps the first five characters; DataFusion ignores the length.
+    if let SqlType::Varchar(Some(length))
+    | SqlType::CharacterVarying(Some(length))
+    | SqlType::CharVarying(Some(length)) = data_type
+        && let CharacterLength::IntegerLength { length, .. } = length
+    {
+        let length = Expr::value(Value::Number(length.to_string(), false));
+        let text = Expr::Cast {
+            kind: CastKind::Cast,
+            expr: Box::new(std::mem::replace(
+                operand.as_mut(),
+                Expr::value(Value::Null),
+            )),
+            data_type: SqlType::Text,
+            array: false,
+            format: None,
+        };
+        *expr = call("left", vec![text, length]);
+        return true;
+    }
+    // `x::numeric` (no precision): the scale of x, as PostgreSQL keeps it.
+    if matches!(
+        data_type,
+        SqlType::Numeric(ExactNumberInfo::None)
+            | SqlType::Decimal(ExactNumberInfo::None)
+            | SqlType::Dec(ExactNumberInfo::None)
+    ) || postgres_type_name(data_type).as_deref() == Some("numeric")
+    {
+        let operand = std::mem::replace(operand.as_mut(), Expr::value(Value::Null));
+        *expr = unconstrained_numeric(operand);
+        return true;
+    }
     // `x::pg_catalog.int2[]`: the element type as DataFusion names it.
     if let SqlType::Array(datafusion::sql::sqlparser::ast::ArrayElemTypeDef::SquareBracket(
         element,
@@ -86,6 +169,60 @@ pub(super) fn postgres_type(expr: &mut Expr) -> bool {
         None => {}
     }
     true
+}
+
+/// `x::numeric`: a literal number (or the text of one) as a numeric literal of its own
+/// scale, anything else through `numeric(x)`.
+fn unconstrained_numeric(operand: Expr) -> Expr {
+    let text = match &operand {
+        Expr::Value(v) => match &v.value {
+            Value::Number(n, _) => Some(n.clone()),
+            Value::SingleQuotedString(s) => Some(s.trim().to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some((negative, digits)) = text.as_deref().and_then(plain_decimal) else {
+        return call("numeric", vec![operand]);
+    };
+    let literal = if digits.contains('.') {
+        // Parsed as a decimal of exactly these digits (parse_float_as_decimal).
+        Expr::value(Value::Number(digits.to_string(), false))
+    } else {
+        Expr::Cast {
+            kind: CastKind::Cast,
+            expr: Box::new(Expr::value(Value::Number(digits.to_string(), false))),
+            data_type: SqlType::Numeric(ExactNumberInfo::PrecisionAndScale(digits.len() as u64, 0)),
+            array: false,
+            format: None,
+        }
+    };
+    match negative {
+        true => Expr::UnaryOp {
+            op: datafusion::sql::sqlparser::ast::UnaryOperator::Minus,
+            expr: Box::new(literal),
+        },
+        false => literal,
+    }
+}
+
+/// `-12.50` as (true, "12.50"): a sign, digits, at most one point with digits after it, at
+/// most 38 digits; `None` for anything else (exponents, NaN, spaces inside).
+fn plain_decimal(text: &str) -> Option<(bool, &str)> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let count = whole.len() + fraction.len();
+    (!whole.is_empty()
+        && all_digits(whole)
+        && all_digits(fraction)
+        && (!digits.contains('.') || !fraction.is_empty())
+        && (1..=38).contains(&count))
+    .then_some((negative, digits))
 }
 
 /// A string literal or a parameter: what `'name'::regclass` and `$1::regclass` name by text.

@@ -8,20 +8,27 @@
 //!    it extends is rewritten with the rest;
 //! 2. on entering a select: [`wildcards`] and then [`column_names`] read the select list as
 //!    the client wrote it (a wildcard excludes the columns named before it; names come from
-//!    the expressions before the subquery passes replace them), then
+//!    the expressions before the subquery passes replace them), [`set_returning`] makes a
+//!    listed `generate_series` return rows, then
 //!    [`select_list_subqueries`] turns the list's subqueries into joins and arrays
 //!    ([`array_subquery`], [`in_subquery`], [`scalar_join`], [`domain_join`]) before the walk
 //!    goes down into them;
-//! 3. on entering an expression: [`scalar_join`] moves a plain subquery's conditions on the
+//! 3. on entering an expression: the subquery of `x op ANY (…)` or `ALL (…)` names its
+//!    column apart (when uncorrelated) and is noted, to be left alone by the passes for scalar
+//!    subqueries; [`scalar_join`] moves a plain subquery's conditions on the
 //!    outer row alone out of it, before its inside is walked;
 //! 4. on entering a FROM item: [`names`] drops `pg_catalog.` from a table function, then
 //!    [`from_functions`] reads a function call, and only a plain name is resolved by
 //!    [`names`] along `search_path`;
 //! 5. on leaving an expression (its inside already rewritten), the first of these that
 //!    recognises it rewrites it, as the arms of one `match`: [`array_subquery`],
-//!    [`first_value`], [`operators`] (LIKE … ESCAPE), [`set_returning`] (`_pg_expandarray`,
-//!    field access, `generate_subscripts`), [`names`] (`pg_catalog.f(…)`), [`operators`]
-//!    (COLLATE, `OPERATOR(…)`), [`casts`] (array literals, then PostgreSQL's types).
+//!    [`first_value`], [`operators`] (LIKE … ESCAPE, SIMILAR TO, `-2 ^ 2`, AT TIME ZONE), [`set_returning`] (`_pg_expandarray`,
+//!    field access, `generate_subscripts`), [`function_calls`] (`percentile_cont`,
+//!    `array_length`), [`names`] (`pg_catalog.f(…)`), [`operators`]
+//!    (COLLATE, `OPERATOR(…)`), [`casts`] (timestamp literals, array literals, then
+//!    PostgreSQL's types).
+//!
+//! Before any of them, [`unsupported`] refuses what DataFusion would answer differently.
 //!
 //! [`ast`] holds the helpers the passes share. These work on the parsed tree, never on the
 //! SQL text, so string literals and quoted identifiers are never touched.
@@ -33,6 +40,7 @@ mod column_names;
 mod domain_join;
 mod first_value;
 mod from_functions;
+mod function_calls;
 mod in_subquery;
 mod names;
 mod operators;
@@ -40,6 +48,7 @@ mod order_by_subqueries;
 mod scalar_join;
 mod select_list_subqueries;
 mod set_returning;
+mod unsupported;
 mod wildcards;
 
 use std::collections::HashSet;
@@ -52,19 +61,23 @@ use datafusion::sql::sqlparser::ast::{
 };
 
 use super::settings::PgSettings;
+use crate::error::SqlError;
 use ast::{folded, plain_select, single_ident};
 
 pub(crate) use operators::with_backslash_escape;
 
-/// Rewrites `statement` in place for the session `state`.
-pub fn rewrite(statement: &mut DFStatement, state: &SessionState) {
+/// Rewrites `statement` in place for the session `state`, or refuses it (0A000) where
+/// custlake cannot answer as PostgreSQL does.
+pub fn rewrite(statement: &mut DFStatement, state: &SessionState) -> Result<(), SqlError> {
     match statement {
         DFStatement::Statement(statement) => {
+            unsupported::refuse_unsupported(statement)?;
             let mut rewriter = Rewriter::new(state);
             let _ = statement.visit(&mut rewriter);
+            Ok(())
         }
         DFStatement::Explain(explain) => rewrite(&mut explain.statement, state),
-        _ => {}
+        _ => Ok(()),
     }
 }
 
@@ -75,6 +88,9 @@ struct Rewriter<'a> {
     ctes: HashSet<String>,
     /// Lateral joins made from scalar subqueries so far, to name them apart.
     laterals: usize,
+    /// The subqueries of `x op ANY (…)` and `x op ALL (…)`, by address: DataFusion plans
+    /// those over all their rows, so the scalar-subquery passes leave them alone.
+    quantified: HashSet<*const Query>,
 }
 
 impl<'a> Rewriter<'a> {
@@ -87,11 +103,17 @@ impl<'a> Rewriter<'a> {
             path,
             ctes: HashSet::new(),
             laterals: 0,
+            quantified: HashSet::new(),
         }
     }
 }
 
 impl Rewriter<'_> {
+    /// Whether `expr` is the subquery of an `ANY (…)` or `ALL (…)`.
+    fn is_quantified(&self, expr: &Expr) -> bool {
+        matches!(expr, Expr::Subquery(query) if self.quantified.contains(&(query.as_ref() as *const Query)))
+    }
+
     fn is_aggregate(&self, expr: &Expr) -> bool {
         let mut found = false;
         let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
@@ -139,11 +161,29 @@ impl VisitorMut for Rewriter<'_> {
     fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
         wildcards::exclude_named_columns_from_wildcards(select);
         column_names::name_columns_as_postgres_does(select);
+        set_returning::series_in_select_list(select);
         self.select_list_subqueries(select);
         ControlFlow::Continue(())
     }
 
     fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if let Expr::AnyOp { right, .. } | Expr::AllOp { right, .. } = expr
+            && let Expr::Subquery(query) = right.as_mut()
+        {
+            // Its column under a name of its own: DataFusion confuses `price < ANY (SELECT
+            // price FROM products)` with a comparison of the inner column with itself.
+            if !ast::reads_outer_columns(query)
+                && let Some(renamed) = ast::parse_query(&format!(
+                    "SELECT __quantified.__value FROM ({query}) AS __quantified (__value)"
+                ))
+            {
+                **query = renamed;
+            }
+            self.quantified.insert(query.as_ref() as *const Query);
+        }
+        if self.is_quantified(expr) {
+            return ControlFlow::Continue(());
+        }
         self.guard_outer_only_conditions(expr);
         ControlFlow::Continue(())
     }
@@ -157,16 +197,24 @@ impl VisitorMut for Rewriter<'_> {
     }
 
     fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+        if self.is_quantified(expr) {
+            return ControlFlow::Continue(());
+        }
         // The first pass that claims the expression is the only one that sees it.
         let _ = array_subquery::rewrite(expr)
             || self.first_value(expr)
             || operators::like_escape(expr)
+            || operators::similar_to(expr)
+            || operators::minus_of_power(expr)
+            || operators::at_time_zone(expr)
             || set_returning::expand_array(expr)
             || set_returning::field_access(expr)
             || set_returning::generate_subscripts(expr)
+            || function_calls::postgres_function(expr)
             || names::unqualify_catalog_function(expr)
             || operators::collate(expr)
             || operators::custom_operator(expr)
+            || casts::timestamp_without_seconds(expr)
             || casts::array_literal(expr)
             || casts::postgres_type(expr);
         ControlFlow::Continue(())
@@ -185,7 +233,7 @@ mod tests {
         let state = SessionContext::new().state();
         let mut statements = DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {}).unwrap();
         let mut statement = statements.pop_front().unwrap();
-        rewrite(&mut statement, &state);
+        rewrite(&mut statement, &state).unwrap();
         statement.to_string()
     }
 

@@ -2,9 +2,11 @@
 //! `x COLLATE "C"` is `x` (there is one collation here), and `x LIKE 'pg/_%' ESCAPE '/'`
 //! escapes with `\`, the only escape DataFusion knows: a literal pattern (or a concatenation of
 //! literals) is rewritten here, any other pattern when the query runs
-//! (`like_pattern_escaped_by`).
+//! (`like_pattern_escaped_by`). `x SIMILAR TO p ESCAPE e` is, as in PostgreSQL,
+//! `x ~ similar_to_escape(p, e)`: DataFusion would match `p` as an unanchored regular
+//! expression. `ts AT TIME ZONE z` is PostgreSQL's `timezone(z, ts)`.
 
-use datafusion::sql::sqlparser::ast::{BinaryOperator, Expr, Value};
+use datafusion::sql::sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
 
 use super::ast::{call, literal_text};
 
@@ -44,6 +46,95 @@ pub(super) fn like_escape(expr: &mut Expr) -> bool {
         };
         *escape_char = None;
     }
+    true
+}
+
+/// `x [NOT] SIMILAR TO p [ESCAPE e]` → `x ~ similar_to_escape(p [, e])` (`!~` when negated).
+/// Claims every SIMILAR TO.
+pub(super) fn similar_to(expr: &mut Expr) -> bool {
+    let Expr::SimilarTo {
+        negated,
+        expr: subject,
+        pattern,
+        escape_char,
+        ..
+    } = expr
+    else {
+        return false;
+    };
+    let mut args = vec![std::mem::replace(
+        pattern.as_mut(),
+        Expr::value(Value::Null),
+    )];
+    if let Some(escape) = escape_char.take() {
+        args.push(Expr::value(escape.value));
+    }
+    let op = match negated {
+        true => BinaryOperator::PGRegexNotMatch,
+        false => BinaryOperator::PGRegexMatch,
+    };
+    let subject = std::mem::replace(subject.as_mut(), Expr::value(Value::Null));
+    *expr = Expr::BinaryOp {
+        left: Box::new(subject),
+        op,
+        right: Box::new(call("similar_to_escape", args)),
+    };
+    true
+}
+
+/// `-2 ^ 2` is `(-2) ^ 2` in PostgreSQL, whose unary minus binds tighter than `^`; the
+/// parser reads `-(2 ^ 2)` (a written `-(2 ^ 2)` keeps its parentheses, a `Nested`). Claims
+/// a unary minus of a power.
+pub(super) fn minus_of_power(expr: &mut Expr) -> bool {
+    let Expr::UnaryOp {
+        op: UnaryOperator::Minus,
+        expr: operand,
+    } = expr
+    else {
+        return false;
+    };
+    if !matches!(
+        operand.as_ref(),
+        Expr::BinaryOp {
+            op: BinaryOperator::PGExp,
+            ..
+        }
+    ) {
+        return false;
+    }
+    let mut power = std::mem::replace(operand.as_mut(), Expr::value(Value::Null));
+    // `^` is left-associative: the minus belongs to the leftmost base.
+    let mut base = &mut power;
+    while let Expr::BinaryOp {
+        op: BinaryOperator::PGExp,
+        left,
+        ..
+    } = base
+    {
+        base = left.as_mut();
+    }
+    let inner = std::mem::replace(base, Expr::value(Value::Null));
+    *base = Expr::UnaryOp {
+        op: UnaryOperator::Minus,
+        expr: Box::new(inner),
+    };
+    *expr = power;
+    true
+}
+
+/// `ts AT TIME ZONE zone` → `timezone(zone, ts)`, PostgreSQL's function for it (DataFusion's
+/// `AT TIME ZONE` relabels the zone without converting). Claims every AT TIME ZONE.
+pub(super) fn at_time_zone(expr: &mut Expr) -> bool {
+    let Expr::AtTimeZone {
+        timestamp,
+        time_zone,
+    } = expr
+    else {
+        return false;
+    };
+    let timestamp = std::mem::replace(timestamp.as_mut(), Expr::value(Value::Null));
+    let zone = std::mem::replace(time_zone.as_mut(), Expr::value(Value::Null));
+    *expr = call("timezone", vec![zone, timestamp]);
     true
 }
 

@@ -1,11 +1,13 @@
 //! PostgreSQL's set-returning helpers DataFusion lacks, as calls it has:
 //! `information_schema._pg_expandarray(a)` is `unnest(pg_expandarray(a))`, a field of a
 //! composite value, `(keys).x`, is `get_field(keys, 'x')`, and `generate_subscripts(a, 1)` is
-//! `unnest(range(1, CAST(cardinality(a) AS BIGINT) + 1))`.
+//! `unnest(range(1, CAST(cardinality(a) AS BIGINT) + 1))`. `generate_series(…)` as an item
+//! of a select list returns its rows, as in PostgreSQL: it is `unnest` of DataFusion's
+//! `generate_series`, which returns one list.
 
 use datafusion::sql::sqlparser::ast::{
     AccessExpr, BinaryOperator, CastKind, DataType as SqlType, Expr, FunctionArg, FunctionArgExpr,
-    FunctionArguments, Value,
+    FunctionArguments, Select, SelectItem, Value,
 };
 
 use super::ast::{call, folded};
@@ -18,6 +20,23 @@ fn calls(expr: &Expr, name: &str) -> bool {
         .last()
         .and_then(|p| p.as_ident())
         .is_some_and(|i| folded(i) == name))
+}
+
+/// A select list's `generate_series(…)` items → `unnest(generate_series(…))`.
+pub(super) fn series_in_select_list(select: &mut Select) {
+    for item in &mut select.projection {
+        if let SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } = item
+            && calls(expr, "generate_series")
+            && let Expr::Function(function) = expr
+        {
+            // `pg_catalog.generate_series` is DataFusion's function too.
+            let mut function = function.clone();
+            if function.name.0.len() > 1 {
+                function.name.0.drain(..function.name.0.len() - 1);
+            }
+            *expr = call("unnest", vec![Expr::Function(function)]);
+        }
+    }
 }
 
 /// `_pg_expandarray(a)` → `unnest(pg_expandarray(a))`. Claims every call of `_pg_expandarray`.

@@ -594,7 +594,8 @@ impl<N: PgInterval> Writer for IntervalW<'_, N> {
     }
 }
 
-/// Duration(unit) → `interval` of microseconds only (like `interval '100 hours'`).
+/// Duration(unit) → `interval` in days and time, as PostgreSQL gives `timestamp - timestamp`
+/// (whose difference it justifies into whole days of 24 hours: `5 days 08:24:14`).
 struct DurationW<'a> {
     prim: Prim<'a, i64>,
     unit: TimeUnit,
@@ -618,12 +619,24 @@ impl Writer for DurationW<'_> {
         self.prim.is_null(i)
     }
     fn text(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        render::put_interval(out, 0, 0, self.micros(i)?);
+        let (days, micros) = self.days_and_micros(i)?;
+        render::put_interval(out, 0, days, micros);
         Ok(())
     }
     fn binary(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        interval_binary(out, 0, 0, self.micros(i)?);
+        let (days, micros) = self.days_and_micros(i)?;
+        interval_binary(out, 0, days, micros);
         Ok(())
+    }
+}
+
+impl DurationW<'_> {
+    /// Whole days and the rest, both with the duration's sign (PostgreSQL's justify_hours).
+    fn days_and_micros(&self, i: usize) -> Result<(i32, i64), EncodeError> {
+        const DAY: i64 = 86_400_000_000;
+        let micros = self.micros(i)?;
+        let days = i32::try_from(micros / DAY).map_err(|_| out_of_range("duration"))?;
+        Ok((days, micros % DAY))
     }
 }
 

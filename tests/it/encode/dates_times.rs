@@ -344,10 +344,15 @@ fn intervals_in_postgres_style() {
     assert_eq!(column_type(a.data_type().clone()), (Type::INTERVAL, -1));
     assert_eq!(
         text(a.clone()),
-        strs(&[Some("25:01:01"), Some("-00:00:05"), Some("00:00:00"), None])
+        strs(&[
+            Some("1 day 01:01:01"),
+            Some("-00:00:05"),
+            Some("00:00:00"),
+            None
+        ])
     );
     assert_eq!(
         interval_from_binary(binary(a)[0].as_deref().unwrap()),
-        (90_061_000_000, 0, 0)
+        (3_661_000_000, 1, 0)
     );
 }

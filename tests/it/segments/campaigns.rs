@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 
 use super::lake::{LakeData, in_last_months, lake_data};
 use super::rfm::segment_of;
-use super::{Approx, Ty, all, assert_same_rows, engine, floats, sessions, view};
+use super::{Approx, Ty, all, assert_same_rows, div_rounded, engine, floats, sessions, view};
 use crate::common::columns::{decimals, ints, texts};
 
 #[derive(Debug, PartialEq)]
@@ -23,18 +23,21 @@ struct CampaignKpi {
     cost: i128,
     response_rate: Approx,
     conversion_rate: Approx,
-    /// At scale 6 ("money, 6 decimals").
+    /// At scale 16 (a numeric quotient's).
     cost_per_contact: i128,
     cost_per_conversion: Option<i128>,
 }
 
-/// The scale of a cost per contact or conversion.
-const RATIO_SCALE: i8 = 6;
+/// The scale of a cost per contact or conversion: a numeric quotient's 16 decimals.
+const RATIO_SCALE: i8 = 16;
 
-/// A sum of cents divided by a count, at scale 6, truncated (decimal division keeps the
-/// quotient's digits at the result scale and drops the rest).
+/// A sum of cents divided by a count, at scale 16, rounded half away from zero (as
+/// PostgreSQL rounds a numeric quotient).
 fn money_per(cents: i128, count: i64) -> i128 {
-    cents * 10_i128.pow((RATIO_SCALE - 2) as u32) / i128::from(count)
+    div_rounded(
+        cents * 10_i128.pow((RATIO_SCALE - 2) as u32),
+        i128::from(count),
+    )
 }
 
 fn expected_campaign_kpis(lake: &LakeData, as_of: NaiveDate) -> Vec<CampaignKpi> {

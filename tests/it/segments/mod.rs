@@ -277,3 +277,11 @@ async fn all_views_load_and_are_listed_as_views() {
     .await;
     assert_eq!(all(texts(&listed, "table_name")), VIEWS);
 }
+
+/// `numerator / denominator` rounded half away from zero, as PostgreSQL rounds a numeric
+/// quotient (and an average) at its last decimal.
+pub fn div_rounded(numerator: i128, denominator: i128) -> i128 {
+    let (quotient, remainder) = (numerator / denominator, numerator % denominator);
+    let away = 2 * remainder.abs() >= denominator.abs();
+    quotient + i128::from(away) * (numerator.signum() * denominator.signum())
+}

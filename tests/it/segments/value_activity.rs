@@ -8,7 +8,7 @@ use std::fmt::Debug;
 use chrono::NaiveDate;
 
 use super::lake::{Customer, LakeData, in_last_months, lake_data};
-use super::{Ty, all, assert_same_rows, engine, sessions, view};
+use super::{Ty, all, assert_same_rows, div_rounded, engine, sessions, view};
 use crate::common::columns::{bools, decimals, ints, texts};
 
 #[derive(Debug, PartialEq)]
@@ -17,16 +17,16 @@ struct ValueActivity {
     customer_type: String,
     /// Cents.
     annual_spend: i128,
-    /// At the scale of the average, 6 (the spend's 2 + 4).
+    /// At the scale of a numeric average, 16.
     reference_spend: Option<i128>,
     active_last_3_months: bool,
     segment: Option<String>,
 }
 
-/// The scale of `avg` over a decimal of scale 2.
-const AVG_SCALE: i8 = 6;
+/// The scale of a numeric `avg` (PostgreSQL's sixteen decimals).
+const AVG_SCALE: i8 = 16;
 
-/// value_activity_segment's rules, exactly in integers: spend and reference at scale 6.
+/// value_activity_segment's rules, exactly in integers: spend and reference at scale 16.
 fn value_activity_segment(spend: i128, reference: i128, active: bool) -> &'static str {
     match active {
         true if 10 * spend >= 15 * reference => "high_value_active",
@@ -54,7 +54,7 @@ fn expected_value_activity(lake: &LakeData, as_of: NaiveDate) -> Vec<ValueActivi
     }
     let base: Vec<&Customer> = lake.signed_up_by(as_of).collect();
     // Peers: the average spend of the buyers (spend > 0) of each customer type among the
-    // signed-up customers; the decimal average keeps 6 decimals, truncated.
+    // signed-up customers; the numeric average keeps 16 decimals, rounded half away from zero.
     let mut peers: HashMap<&str, (i128, i128)> = HashMap::new();
     for c in &base {
         let s = spend.get(&c.id).copied().unwrap_or(0);
@@ -64,13 +64,13 @@ fn expected_value_activity(lake: &LakeData, as_of: NaiveDate) -> Vec<ValueActivi
             entry.1 += 1;
         }
     }
-    let to_scale_6 = 10_i128.pow((AVG_SCALE - 2) as u32);
+    let to_avg_scale = 10_i128.pow((AVG_SCALE - 2) as u32);
     base.iter()
         .map(|c| {
             let annual_spend = spend.get(&c.id).copied().unwrap_or(0);
             let reference = peers
                 .get(c.customer_type.as_str())
-                .map(|&(sum, n)| sum * to_scale_6 / n);
+                .map(|&(sum, n)| div_rounded(sum * to_avg_scale, n));
             let is_active = active.contains(&c.id);
             ValueActivity {
                 customer_id: c.id,
@@ -79,7 +79,7 @@ fn expected_value_activity(lake: &LakeData, as_of: NaiveDate) -> Vec<ValueActivi
                 reference_spend: reference,
                 active_last_3_months: is_active,
                 segment: reference.map(|r| {
-                    value_activity_segment(annual_spend * to_scale_6, r, is_active).to_string()
+                    value_activity_segment(annual_spend * to_avg_scale, r, is_active).to_string()
                 }),
             }
         })

@@ -1,0 +1,81 @@
+//! PostgreSQL's own functions where DataFusion has none or one that answers otherwise, one
+//! struct per function (as DataFusion's own are written), registered over DataFusion's:
+//! - [`similar_to_escape`]: the regular expression behind `SIMILAR TO`;
+//! - [`to_char`]: dates and timestamps by PostgreSQL's template patterns;
+//! - [`round_half_even`]: how a float cast to an integer rounds;
+//! - [`numeric`]: `x::numeric`, keeping the scale of `x`;
+//! - [`numeric_div`]: numeric division, rounded;
+//! - [`interval_span`]: what intervals compare by;
+//! - [`timezone`]: `AT TIME ZONE`;
+//! - `array_remove` and `array_replace`: PostgreSQL removes (replaces) every element equal to
+//!   the value, DataFusion's only the first; DataFusion's `array_remove_all` and
+//!   `array_replace_all` answer under PostgreSQL's names.
+
+mod interval_span;
+mod numeric;
+mod numeric_div;
+mod round_half_even;
+mod similar_to_escape;
+mod timezone;
+mod to_char;
+
+use std::sync::Arc;
+
+use datafusion::arrow::array::ArrayRef;
+use datafusion::common::{Result, ScalarValue};
+use datafusion::execution::FunctionRegistry;
+use datafusion::execution::context::SessionState;
+use datafusion::logical_expr::{ColumnarValue, DocSection, ScalarUDF};
+
+const DOC_SECTION: DocSection = DocSection {
+    include: true,
+    label: "PostgreSQL Functions",
+    description: Some("PostgreSQL's built-in functions, as PostgreSQL computes them."),
+};
+
+/// A function's result: a scalar where every argument was one, else the array.
+fn columnar(values: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
+    Ok(match scalar {
+        true => ColumnarValue::Scalar(ScalarValue::try_from_array(&values, 0)?),
+        false => ColumnarValue::Array(values),
+    })
+}
+
+/// Whether every argument of a call is a scalar.
+fn all_scalar(args: &[ColumnarValue]) -> bool {
+    args.iter()
+        .all(|arg| matches!(arg, ColumnarValue::Scalar(_)))
+}
+
+/// `numeric_div`, for the result-type rule, which is built before the functions are registered.
+pub fn numeric_div() -> Arc<ScalarUDF> {
+    Arc::new(ScalarUDF::new_from_impl(numeric_div::NumericDiv::new()))
+}
+
+/// Registers the functions, replacing DataFusion's of the same names.
+pub fn register(state: &mut SessionState) -> Result<()> {
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        similar_to_escape::SimilarToEscape::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(to_char::ToChar::new())))?;
+    state.register_udf(Arc::new(
+        ScalarUDF::new_from_impl(timezone::Timezone::new()),
+    ))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        round_half_even::RoundHalfEven::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(numeric::Numeric::new())))?;
+    state.register_udf(numeric_div())?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        interval_span::IntervalSpan::new(),
+    )))?;
+    let remove_all = datafusion::functions_nested::remove::array_remove_all_udf();
+    state.register_udf(Arc::new(
+        remove_all.as_ref().clone().with_aliases(["array_remove"]),
+    ))?;
+    let replace_all = datafusion::functions_nested::replace::array_replace_all_udf();
+    state.register_udf(Arc::new(
+        replace_all.as_ref().clone().with_aliases(["array_replace"]),
+    ))?;
+    Ok(())
+}

@@ -1,0 +1,730 @@
+//! `to_char(timestamp | timestamptz | date, template)`: a date or time as text, by
+//! PostgreSQL's template patterns (`YYYY-MM`, `Mon DD`, `"Q"Q`, `HH24:MI:SS`, `FMDay`, `DDth`
+//! …). DataFusion's own `to_char` takes chrono's `%Y-%m` patterns and returns a PostgreSQL
+//! template as itself, so BI tools that group by `to_char(ts, 'YYYY-MM')` would see a single
+//! group; this one replaces it. A timestamptz is shown in UTC, the session's zone.
+//!
+//! `to_char` of a number (`to_char(1234.5, '9,999.99')`) is refused with 0A000 rather than
+//! answered by DataFusion's date-only function.
+
+use std::sync::{Arc, LazyLock};
+
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::common::{Result, exec_err, not_impl_err};
+use datafusion::logical_expr::{
+    ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
+};
+
+use super::{DOC_SECTION, all_scalar, columnar};
+
+const NAME: &str = "to_char";
+
+static DOCUMENTATION: LazyLock<Documentation> = LazyLock::new(|| {
+    Documentation::builder(
+        DOC_SECTION,
+        "Formats a timestamp, timestamptz or date as text by a PostgreSQL template: YYYY, YY, \
+         IYYY, CC, Q, MM, Mon, Month, RM, WW, IW, W, DDD, DD, D, ID, Dy, Day, J, HH24, HH12, HH, \
+         MI, SS, MS, US, FF1-FF6, SSSS, AM/PM, BC/AD, TZ, OF; the prefix FM drops padding and \
+         the suffix TH/th adds an ordinal ending; \"quoted\" text is copied. A timestamptz is \
+         shown in UTC.",
+        "to_char(value, template)",
+    )
+    .with_argument("value", "A timestamp, timestamptz or date.")
+    .with_argument("template", "The PostgreSQL template pattern.")
+    .with_sql_example(
+        "```sql\n> SELECT to_char(TIMESTAMP '2024-06-30 14:05:00', 'YYYY-\"Q\"Q FMMonth DDth HH12:MI AM');\n+----------------------------------+\n| to_char                          |\n+----------------------------------+\n| 2024-Q2 June 30th 02:05 PM       |\n+----------------------------------+\n```",
+    )
+    .build()
+});
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+pub struct ToChar {
+    signature: Signature,
+}
+
+impl ToChar {
+    pub fn new() -> Self {
+        Self {
+            signature: Signature::user_defined(Volatility::Immutable),
+        }
+    }
+}
+
+impl ScalarUDFImpl for ToChar {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn signature(&self) -> &Signature {
+        &self.signature
+    }
+
+    fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
+        let [value, template] = arg_types else {
+            return exec_err!("{NAME} takes a value and a template");
+        };
+        let value = match value {
+            DataType::Timestamp(_, tz) => DataType::Timestamp(TimeUnit::Microsecond, tz.clone()),
+            DataType::Date32 | DataType::Date64 => DataType::Date32,
+            DataType::Null => DataType::Timestamp(TimeUnit::Microsecond, None),
+            DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => {
+                DataType::Timestamp(TimeUnit::Microsecond, None)
+            }
+            DataType::Interval(_) | DataType::Time32(_) | DataType::Time64(_) => {
+                return not_impl_err!("to_char of an interval or a time is not supported");
+            }
+            other if other.is_numeric() => {
+                return not_impl_err!(
+                    "to_char of a number is not supported (only dates and timestamps); \
+                     use round() and ::text"
+                );
+            }
+            other => return exec_err!("function to_char({other}, text) does not exist"),
+        };
+        if !matches!(
+            template,
+            DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 | DataType::Null
+        ) {
+            return exec_err!("to_char's template must be text, not {template}");
+        }
+        Ok(vec![value, DataType::Utf8])
+    }
+
+    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
+        Ok(DataType::Utf8)
+    }
+
+    fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
+        let scalar = all_scalar(&args.args);
+        let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        let values = cast(
+            &arrays[0],
+            &DataType::Timestamp(TimeUnit::Microsecond, None),
+        )?;
+        let values =
+            values.as_primitive::<datafusion::arrow::datatypes::TimestampMicrosecondType>();
+        let templates = arrays[1].as_string::<i32>();
+        let with_zone = matches!(arrays[0].data_type(), DataType::Timestamp(_, Some(_)));
+        let mut out = StringBuilder::with_capacity(values.len(), values.len() * 16);
+        let mut parsed: Option<(String, Vec<Item>)> = None;
+        for row in 0..values.len() {
+            if values.is_null(row) || templates.is_null(row) {
+                out.append_null();
+                continue;
+            }
+            let template = templates.value(row);
+            if parsed.as_ref().is_none_or(|(text, _)| text != template) {
+                parsed = Some((template.to_string(), parse(template)));
+            }
+            let Some(at) = DateTime::from_timestamp_micros(values.value(row)) else {
+                return exec_err!("timestamp out of range");
+            };
+            let items = &parsed.as_ref().expect("parsed above").1;
+            out.append_value(render(items, &at.naive_utc(), with_zone));
+        }
+        let array: ArrayRef = Arc::new(out.finish());
+        columnar(array, scalar)
+    }
+
+    fn documentation(&self) -> Option<&Documentation> {
+        Some(&DOCUMENTATION)
+    }
+}
+
+/// Letter case of a pattern that writes words (`MONTH`, `Month`, `month`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Case {
+    Upper,
+    Capitalized,
+    Lower,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Field {
+    Year4,
+    YearComma,
+    Year3,
+    Year2,
+    Year1,
+    IsoYear4,
+    IsoYear3,
+    IsoYear2,
+    IsoYear1,
+    Century,
+    Quarter,
+    Month,
+    MonthName(Case),
+    MonthAbbrev(Case),
+    RomanMonth(Case),
+    WeekOfYear,
+    IsoWeek,
+    WeekOfMonth,
+    DayOfYear,
+    IsoDayOfYear,
+    DayOfMonth,
+    DayOfWeek,
+    IsoDayOfWeek,
+    DayName(Case),
+    DayAbbrev(Case),
+    Julian,
+    Hour24,
+    Hour12,
+    Minute,
+    Second,
+    Millisecond,
+    Microsecond,
+    Fraction(u32),
+    SecondsOfDay,
+    Meridiem { upper: bool, dots: bool },
+    Era { upper: bool, dots: bool },
+    ZoneName(Case),
+    ZoneHours,
+    ZoneMinutes,
+    ZoneOffset,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    Literal(String),
+    Field {
+        field: Field,
+        fill_mode: bool,
+        ordinal: Option<Case>,
+    },
+}
+
+/// The patterns, longest first where one begins another (`HH24` before `HH`).
+const PATTERNS: &[(&str, Field)] = &[
+    ("Y,YYY", Field::YearComma),
+    ("YYYY", Field::Year4),
+    ("YYY", Field::Year3),
+    ("YY", Field::Year2),
+    ("Y", Field::Year1),
+    ("IYYY", Field::IsoYear4),
+    ("IYY", Field::IsoYear3),
+    ("IDDD", Field::IsoDayOfYear),
+    ("IY", Field::IsoYear2),
+    ("ID", Field::IsoDayOfWeek),
+    ("IW", Field::IsoWeek),
+    ("I", Field::IsoYear1),
+    ("CC", Field::Century),
+    ("Q", Field::Quarter),
+    ("MONTH", Field::MonthName(Case::Upper)),
+    ("Month", Field::MonthName(Case::Capitalized)),
+    ("month", Field::MonthName(Case::Lower)),
+    ("MON", Field::MonthAbbrev(Case::Upper)),
+    ("Mon", Field::MonthAbbrev(Case::Capitalized)),
+    ("mon", Field::MonthAbbrev(Case::Lower)),
+    ("MM", Field::Month),
+    ("MI", Field::Minute),
+    ("MS", Field::Millisecond),
+    ("RM", Field::RomanMonth(Case::Upper)),
+    ("rm", Field::RomanMonth(Case::Lower)),
+    ("WW", Field::WeekOfYear),
+    ("W", Field::WeekOfMonth),
+    ("DAY", Field::DayName(Case::Upper)),
+    ("Day", Field::DayName(Case::Capitalized)),
+    ("day", Field::DayName(Case::Lower)),
+    ("DY", Field::DayAbbrev(Case::Upper)),
+    ("Dy", Field::DayAbbrev(Case::Capitalized)),
+    ("dy", Field::DayAbbrev(Case::Lower)),
+    ("DDD", Field::DayOfYear),
+    ("DD", Field::DayOfMonth),
+    ("D", Field::DayOfWeek),
+    ("J", Field::Julian),
+    ("HH24", Field::Hour24),
+    ("HH12", Field::Hour12),
+    ("HH", Field::Hour12),
+    ("SSSSS", Field::SecondsOfDay),
+    ("SSSS", Field::SecondsOfDay),
+    ("SS", Field::Second),
+    ("US", Field::Microsecond),
+    ("FF1", Field::Fraction(1)),
+    ("FF2", Field::Fraction(2)),
+    ("FF3", Field::Fraction(3)),
+    ("FF4", Field::Fraction(4)),
+    ("FF5", Field::Fraction(5)),
+    ("FF6", Field::Fraction(6)),
+    (
+        "A.M.",
+        Field::Meridiem {
+            upper: true,
+            dots: true,
+        },
+    ),
+    (
+        "a.m.",
+        Field::Meridiem {
+            upper: false,
+            dots: true,
+        },
+    ),
+    (
+        "P.M.",
+        Field::Meridiem {
+            upper: true,
+            dots: true,
+        },
+    ),
+    (
+        "p.m.",
+        Field::Meridiem {
+            upper: false,
+            dots: true,
+        },
+    ),
+    (
+        "AM",
+        Field::Meridiem {
+            upper: true,
+            dots: false,
+        },
+    ),
+    (
+        "am",
+        Field::Meridiem {
+            upper: false,
+            dots: false,
+        },
+    ),
+    (
+        "PM",
+        Field::Meridiem {
+            upper: true,
+            dots: false,
+        },
+    ),
+    (
+        "pm",
+        Field::Meridiem {
+            upper: false,
+            dots: false,
+        },
+    ),
+    (
+        "A.D.",
+        Field::Era {
+            upper: true,
+            dots: true,
+        },
+    ),
+    (
+        "a.d.",
+        Field::Era {
+            upper: false,
+            dots: true,
+        },
+    ),
+    (
+        "B.C.",
+        Field::Era {
+            upper: true,
+            dots: true,
+        },
+    ),
+    (
+        "b.c.",
+        Field::Era {
+            upper: false,
+            dots: true,
+        },
+    ),
+    (
+        "AD",
+        Field::Era {
+            upper: true,
+            dots: false,
+        },
+    ),
+    (
+        "ad",
+        Field::Era {
+            upper: false,
+            dots: false,
+        },
+    ),
+    (
+        "BC",
+        Field::Era {
+            upper: true,
+            dots: false,
+        },
+    ),
+    (
+        "bc",
+        Field::Era {
+            upper: false,
+            dots: false,
+        },
+    ),
+    ("TZH", Field::ZoneHours),
+    ("TZM", Field::ZoneMinutes),
+    ("TZ", Field::ZoneName(Case::Upper)),
+    ("tz", Field::ZoneName(Case::Lower)),
+    ("OF", Field::ZoneOffset),
+];
+
+/// Whether a pattern's letters may be written in any case (those that write numbers);
+/// the others' case says how their words are written.
+fn case_insensitive(field: Field) -> bool {
+    !matches!(
+        field,
+        Field::MonthName(_)
+            | Field::MonthAbbrev(_)
+            | Field::RomanMonth(_)
+            | Field::DayName(_)
+            | Field::DayAbbrev(_)
+            | Field::Meridiem { .. }
+            | Field::Era { .. }
+            | Field::ZoneName(_)
+    )
+}
+
+fn parse(template: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut literal = String::new();
+    let mut rest = template;
+    while !rest.is_empty() {
+        // A quoted part is copied; a backslash quotes the next character in it.
+        if let Some(quoted) = rest.strip_prefix('"') {
+            let mut chars = quoted.char_indices();
+            let mut end = quoted.len();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        if let Some((_, next)) = chars.next() {
+                            literal.push(next);
+                        }
+                    }
+                    '"' => {
+                        end = i + 1;
+                        break;
+                    }
+                    c => literal.push(c),
+                }
+            }
+            rest = &quoted[end.min(quoted.len())..];
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("\\\"") {
+            literal.push('"');
+            rest = after;
+            continue;
+        }
+        let mut fill_mode = false;
+        let mut body = rest;
+        loop {
+            if let Some(after) = strip_prefix_ignore_case(body, "FM") {
+                fill_mode = true;
+                body = after;
+            } else if let Some(after) = strip_prefix_ignore_case(body, "FX")
+                .or_else(|| strip_prefix_ignore_case(body, "TM"))
+            {
+                body = after;
+            } else {
+                break;
+            }
+        }
+        let matched = PATTERNS.iter().find(|(pattern, field)| {
+            if case_insensitive(*field) {
+                strip_prefix_ignore_case(body, pattern).is_some()
+            } else {
+                body.starts_with(pattern)
+            }
+        });
+        match matched {
+            Some((pattern, field)) => {
+                if !literal.is_empty() {
+                    items.push(Item::Literal(std::mem::take(&mut literal)));
+                }
+                body = &body[pattern.len()..];
+                let ordinal = if let Some(after) = body.strip_prefix("TH") {
+                    body = after;
+                    Some(Case::Upper)
+                } else if let Some(after) = body.strip_prefix("th") {
+                    body = after;
+                    Some(Case::Lower)
+                } else {
+                    None
+                };
+                items.push(Item::Field {
+                    field: *field,
+                    fill_mode,
+                    ordinal,
+                });
+                rest = body;
+            }
+            None => {
+                let mut chars = rest.chars();
+                if let Some(c) = chars.next() {
+                    literal.push(c);
+                }
+                rest = chars.as_str();
+            }
+        }
+    }
+    if !literal.is_empty() {
+        items.push(Item::Literal(literal));
+    }
+    items
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
+const ROMAN: [&str; 12] = [
+    "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+];
+
+fn render(items: &[Item], at: &NaiveDateTime, with_zone: bool) -> String {
+    let mut out = String::new();
+    for item in items {
+        match item {
+            Item::Literal(text) => out.push_str(text),
+            Item::Field {
+                field,
+                fill_mode,
+                ordinal,
+            } => {
+                let number = write_field(&mut out, *field, *fill_mode, at, with_zone);
+                if let (Some(case), Some(n)) = (ordinal, number) {
+                    let suffix = ordinal_suffix(n);
+                    match case {
+                        Case::Upper => out.push_str(&suffix.to_ascii_uppercase()),
+                        _ => out.push_str(suffix),
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn ordinal_suffix(n: i64) -> &'static str {
+    match (n % 100, n % 10) {
+        (11..=13, _) => "th",
+        (_, 1) => "st",
+        (_, 2) => "nd",
+        (_, 3) => "rd",
+        _ => "th",
+    }
+}
+
+/// Writes one field; returns its number, for a TH suffix.
+fn write_field(
+    out: &mut String,
+    field: Field,
+    fill_mode: bool,
+    at: &NaiveDateTime,
+    with_zone: bool,
+) -> Option<i64> {
+    let number = |out: &mut String, value: i64, width: usize| {
+        if fill_mode {
+            out.push_str(&value.to_string());
+        } else if value < 0 {
+            out.push_str(&format!(
+                "-{:0width$}",
+                -value,
+                width = width.saturating_sub(1)
+            ));
+        } else {
+            out.push_str(&format!("{value:0width$}"));
+        }
+        Some(value)
+    };
+    let word = |out: &mut String, text: &str, case: Case, width: usize| {
+        let text = match case {
+            Case::Upper => text.to_ascii_uppercase(),
+            Case::Lower => text.to_ascii_lowercase(),
+            Case::Capitalized => text.to_string(),
+        };
+        if fill_mode {
+            out.push_str(&text);
+        } else {
+            out.push_str(&format!("{text:<width$}"));
+        }
+        None
+    };
+    let year = i64::from(at.year());
+    let iso = at.iso_week();
+    let hour12 = match at.hour() % 12 {
+        0 => 12,
+        h => i64::from(h),
+    };
+    match field {
+        Field::Year4 => number(out, year, 4),
+        Field::YearComma => {
+            out.push_str(&format!("{},{:03}", year / 1000, year % 1000));
+            Some(year)
+        }
+        Field::Year3 => number(out, year % 1000, 3),
+        Field::Year2 => number(out, year % 100, 2),
+        Field::Year1 => number(out, year % 10, 1),
+        Field::IsoYear4 => number(out, i64::from(iso.year()), 4),
+        Field::IsoYear3 => number(out, i64::from(iso.year()) % 1000, 3),
+        Field::IsoYear2 => number(out, i64::from(iso.year()) % 100, 2),
+        Field::IsoYear1 => number(out, i64::from(iso.year()) % 10, 1),
+        Field::Century => number(out, (year + 99) / 100, 2),
+        Field::Quarter => number(out, i64::from(at.month0() / 3 + 1), 1),
+        Field::Month => number(out, i64::from(at.month()), 2),
+        Field::MonthName(case) => word(out, MONTHS[at.month0() as usize], case, 9),
+        Field::MonthAbbrev(case) => word(out, &MONTHS[at.month0() as usize][..3], case, 3),
+        Field::RomanMonth(case) => word(out, ROMAN[at.month0() as usize], case, 4),
+        Field::WeekOfYear => number(out, i64::from(at.ordinal0() / 7 + 1), 2),
+        Field::IsoWeek => number(out, i64::from(iso.week()), 2),
+        Field::WeekOfMonth => number(out, i64::from(at.day0() / 7 + 1), 1),
+        Field::DayOfYear => number(out, i64::from(at.ordinal()), 3),
+        Field::IsoDayOfYear => {
+            let weekday = i64::from(at.weekday().number_from_monday());
+            number(out, (i64::from(iso.week()) - 1) * 7 + weekday, 3)
+        }
+        Field::DayOfMonth => number(out, i64::from(at.day()), 2),
+        Field::DayOfWeek => number(out, i64::from(at.weekday().number_from_sunday()), 1),
+        Field::IsoDayOfWeek => number(out, i64::from(at.weekday().number_from_monday()), 1),
+        Field::DayName(case) => word(
+            out,
+            DAYS[at.weekday().num_days_from_sunday() as usize],
+            case,
+            9,
+        ),
+        Field::DayAbbrev(case) => word(
+            out,
+            &DAYS[at.weekday().num_days_from_sunday() as usize][..3],
+            case,
+            3,
+        ),
+        Field::Julian => {
+            // Days since 4714-11-24 BC (proleptic Gregorian): 1970-01-01 is day 2440588.
+            let days = at
+                .date()
+                .signed_duration_since(chrono::NaiveDate::default())
+                .num_days();
+            number(out, days + 2_440_588, 1)
+        }
+        Field::Hour24 => number(out, i64::from(at.hour()), 2),
+        Field::Hour12 => number(out, hour12, 2),
+        Field::Minute => number(out, i64::from(at.minute()), 2),
+        Field::Second => number(out, i64::from(at.second()), 2),
+        Field::Millisecond => number(out, i64::from(at.nanosecond() / 1_000_000), 3),
+        Field::Microsecond => number(out, i64::from(at.nanosecond() / 1_000), 6),
+        Field::Fraction(digits) => {
+            let value = at.nanosecond() / 10u32.pow(9 - digits);
+            out.push_str(&format!("{value:0width$}", width = digits as usize));
+            Some(i64::from(value))
+        }
+        Field::SecondsOfDay => number(out, i64::from(at.num_seconds_from_midnight()), 1),
+        Field::Meridiem { upper, dots } => {
+            let text = match (at.hour() < 12, dots) {
+                (true, false) => "AM",
+                (false, false) => "PM",
+                (true, true) => "A.M.",
+                (false, true) => "P.M.",
+            };
+            out.push_str(&if upper {
+                text.to_string()
+            } else {
+                text.to_ascii_lowercase()
+            });
+            None
+        }
+        Field::Era { upper, dots } => {
+            let text = match (year > 0, dots) {
+                (true, false) => "AD",
+                (false, false) => "BC",
+                (true, true) => "A.D.",
+                (false, true) => "B.C.",
+            };
+            out.push_str(&if upper {
+                text.to_string()
+            } else {
+                text.to_ascii_lowercase()
+            });
+            None
+        }
+        // A timestamp without time zone has no zone to name; a timestamptz is in UTC.
+        Field::ZoneName(case) => {
+            if with_zone {
+                out.push_str(if case == Case::Lower { "utc" } else { "UTC" });
+            }
+            None
+        }
+        Field::ZoneHours => {
+            out.push_str(if with_zone { "+00" } else { "" });
+            None
+        }
+        Field::ZoneMinutes => {
+            out.push_str(if with_zone { "00" } else { "" });
+            None
+        }
+        Field::ZoneOffset => {
+            out.push_str(if with_zone { "+00" } else { "" });
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn format(template: &str, at: &str) -> String {
+        let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S%.f").unwrap();
+        render(&parse(template), &at, false)
+    }
+
+    #[test]
+    fn templates_format_as_postgres_does() {
+        let at = "2024-06-30 14:05:09.123456";
+        assert_eq!(format("YYYY-MM", at), "2024-06");
+        assert_eq!(format("YYYY-\"Q\"Q", at), "2024-Q2");
+        assert_eq!(format("yyyy-mm-dd hh24:mi:ss", at), "2024-06-30 14:05:09");
+        assert_eq!(format("Mon DD, YYYY", at), "Jun 30, 2024");
+        assert_eq!(
+            format("Month|FMMonth|MONTH|month", at),
+            "June     |June|JUNE     |june     "
+        );
+        assert_eq!(format("Day Dy FMDay D ID", at), "Sunday    Sun Sunday 1 7");
+        assert_eq!(format("HH12:MI AM pm", at), "02:05 PM pm");
+        assert_eq!(
+            format("DDth FMDDth ddd IW WW W", at),
+            "30th 30th 182 26 26 5"
+        );
+        assert_eq!(format("MS US FF2 SSSS", at), "123 123456 12 50709");
+        assert_eq!(format("FMMM/FMDD/YY CC RM", at), "6/30/24 21 VI  ");
+        assert_eq!(format("J", "2024-01-01 00:00:00"), "2460311");
+        assert_eq!(format("IYYY-IW-ID", "2021-01-03 00:00:00"), "2020-53-7");
+        assert_eq!(format("FMDDth FMDDth", "2024-01-02 00:00:00"), "2nd 2nd");
+        assert_eq!(format("FMDDth", "2024-01-13 00:00:00"), "13th");
+        assert_eq!(format("HH12 AM", "2024-01-01 00:30:00"), "12 AM");
+        assert_eq!(format("\"Week \"IW \\\"x\\\"", at), "Week 26 \"x\"");
+    }
+}

@@ -1,0 +1,125 @@
+//! What custlake cannot compute as PostgreSQL does, refused before anything is rewritten or
+//! planned (SQLSTATE 0A000, naming what is refused), because DataFusion would plan it and
+//! answer differently:
+//! - `INTERSECT ALL` and `EXCEPT ALL` (DataFusion keeps the wrong number of duplicates);
+//! - `RIGHT` and `FULL` joins with `USING` or `NATURAL` (the merged column is the left
+//!   side's, NULL where only the right side has the row; PostgreSQL coalesces both);
+//! - casts to `char(n)` (blank-padded text: its length and comparisons ignore the padding,
+//!   which text cannot imitate), but for a literal of exactly n characters that does not end
+//!   in a blank (`'f'::char`, as catalog queries write it), which is the same as text.
+
+use std::ops::ControlFlow;
+
+use datafusion::sql::sqlparser::ast::{
+    CharacterLength, DataType as SqlType, Expr, JoinConstraint, JoinOperator, Query, Select,
+    SetExpr, SetOperator, SetQuantifier, Statement, TableFactor, TableWithJoins, Value, Visit,
+    Visitor,
+};
+
+use crate::error::{SqlError, sqlstate};
+
+/// The first construct of `statement` that custlake refuses, as an error.
+pub fn refuse_unsupported(statement: &Statement) -> Result<(), SqlError> {
+    match statement.visit(&mut Refusals) {
+        ControlFlow::Break(reason) => Err(SqlError::new(
+            sqlstate::FEATURE_NOT_SUPPORTED,
+            reason.to_string(),
+        )),
+        ControlFlow::Continue(()) => Ok(()),
+    }
+}
+
+struct Refusals;
+
+impl Visitor for Refusals {
+    type Break = &'static str;
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<Self::Break> {
+        set_operations(&query.body)
+    }
+
+    fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<Self::Break> {
+        select.from.iter().try_for_each(joins)
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<Self::Break> {
+        match factor {
+            TableFactor::NestedJoin {
+                table_with_joins, ..
+            } => joins(table_with_joins),
+            _ => ControlFlow::Continue(()),
+        }
+    }
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<Self::Break> {
+        match expr {
+            Expr::Cast {
+                data_type: SqlType::Char(length) | SqlType::Character(length),
+                expr: operand,
+                ..
+            } if !is_exact_char_literal(operand, length.as_ref()) => ControlFlow::Break(
+                "casts to char(n) are not supported (blank-padded text); use varchar(n) or text",
+            ),
+            _ => ControlFlow::Continue(()),
+        }
+    }
+}
+
+/// A string literal of exactly `length` characters (1 if none is given), not ending in a
+/// blank: as char(n) it needs neither padding nor truncation.
+fn is_exact_char_literal(operand: &Expr, length: Option<&CharacterLength>) -> bool {
+    let n = match length {
+        None => 1,
+        Some(CharacterLength::IntegerLength { length, .. }) => *length,
+        Some(CharacterLength::Max) => return false,
+    };
+    match operand {
+        Expr::Value(value) => match &value.value {
+            Value::SingleQuotedString(text) => {
+                text.chars().count() as u64 == n && !text.ends_with(' ')
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn set_operations(body: &SetExpr) -> ControlFlow<&'static str> {
+    if let SetExpr::SetOperation {
+        left,
+        op,
+        set_quantifier,
+        right,
+    } = body
+    {
+        if matches!(op, SetOperator::Intersect | SetOperator::Except)
+            && matches!(set_quantifier, SetQuantifier::All)
+        {
+            return ControlFlow::Break(
+                "INTERSECT ALL and EXCEPT ALL are not supported; INTERSECT and EXCEPT are",
+            );
+        }
+        set_operations(left)?;
+        set_operations(right)?;
+    }
+    ControlFlow::Continue(())
+}
+
+fn joins(from: &TableWithJoins) -> ControlFlow<&'static str> {
+    for join in &from.joins {
+        if let JoinOperator::Right(constraint)
+        | JoinOperator::RightOuter(constraint)
+        | JoinOperator::FullOuter(constraint) = &join.join_operator
+            && matches!(
+                constraint,
+                JoinConstraint::Using(_) | JoinConstraint::Natural
+            )
+        {
+            return ControlFlow::Break(
+                "RIGHT and FULL joins with USING or NATURAL are not supported; join ON the \
+                 columns and coalesce them",
+            );
+        }
+    }
+    ControlFlow::Continue(())
+}
