@@ -76,12 +76,9 @@ impl ScalarUDFImpl for ToChar {
             DataType::Interval(_) | DataType::Time32(_) | DataType::Time64(_) => {
                 return not_impl_err!("to_char of an interval or a time is not supported");
             }
-            other if other.is_numeric() => {
-                return not_impl_err!(
-                    "to_char of a number is not supported (only dates and timestamps); \
-                     use round() and ::text"
-                );
-            }
+            // Refused by return_type, whose error reaches the client as it is (coercion's
+            // would be reworded as a missing function).
+            other if other.is_numeric() => other.clone(),
             other => return exec_err!("function to_char({other}, text) does not exist"),
         };
         if !matches!(
@@ -93,8 +90,14 @@ impl ScalarUDFImpl for ToChar {
         Ok(vec![value, DataType::Utf8])
     }
 
-    fn return_type(&self, _arg_types: &[DataType]) -> Result<DataType> {
-        Ok(DataType::Utf8)
+    fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
+        match arg_types.first() {
+            Some(number) if number.is_numeric() => not_impl_err!(
+                "to_char of a number is not supported (only dates and timestamps); use round() \
+                 and ::text"
+            ),
+            _ => Ok(DataType::Utf8),
+        }
     }
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
