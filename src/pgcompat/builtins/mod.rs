@@ -9,7 +9,9 @@
 //! - [`timezone`]: `AT TIME ZONE`;
 //! - `array_remove` and `array_replace`: PostgreSQL removes (replaces) every element equal to
 //!   the value, DataFusion's only the first; DataFusion's `array_remove_all` and
-//!   `array_replace_all` answer under PostgreSQL's names.
+//!   `array_replace_all` answer under PostgreSQL's names;
+//! - PostgreSQL's names for DataFusion's functions: `every` (`bool_and`), `sign` (`signum`),
+//!   `ceiling` (`ceil`).
 
 mod interval_span;
 mod numeric;
@@ -73,6 +75,12 @@ pub fn register(state: &mut SessionState) -> Result<()> {
     state.register_udf(Arc::new(
         remove_all.as_ref().clone().with_aliases(["array_remove"]),
     ))?;
+    let bool_and = datafusion::functions_aggregate::bool_and_or::bool_and_udaf();
+    state.register_udaf(Arc::new(bool_and.as_ref().clone().with_aliases(["every"])))?;
+    let signum = datafusion::functions::math::signum();
+    state.register_udf(Arc::new(signum.as_ref().clone().with_aliases(["sign"])))?;
+    let ceil = datafusion::functions::math::ceil();
+    state.register_udf(Arc::new(ceil.as_ref().clone().with_aliases(["ceiling"])))?;
     let replace_all = datafusion::functions_nested::replace::array_replace_all_udf();
     state.register_udf(Arc::new(
         replace_all.as_ref().clone().with_aliases(["array_replace"]),

@@ -4,8 +4,8 @@
 //! template as itself, so BI tools that group by `to_char(ts, 'YYYY-MM')` would see a single
 //! group; this one replaces it. A timestamptz is shown in UTC, the session's zone.
 //!
-//! `to_char` of a number (`to_char(1234.5, '9,999.99')`) is refused with 0A000 rather than
-//! answered by DataFusion's date-only function.
+//! `to_char` of a number (`to_char(1234.5, '9,999.99')`), an interval or a time is refused
+//! with 0A000.
 
 use std::sync::{Arc, LazyLock};
 
@@ -73,12 +73,9 @@ impl ScalarUDFImpl for ToChar {
             DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => {
                 DataType::Timestamp(TimeUnit::Microsecond, None)
             }
-            DataType::Interval(_) | DataType::Time32(_) | DataType::Time64(_) => {
-                return not_impl_err!("to_char of an interval or a time is not supported");
-            }
             // Refused by return_type, whose error reaches the client as it is (coercion's
             // would be reworded as a missing function).
-            other if other.is_numeric() => other.clone(),
+            other if other.is_numeric() || is_interval_or_time(other) => other.clone(),
             other => return exec_err!("function to_char({other}, text) does not exist"),
         };
         if !matches!(
@@ -96,6 +93,9 @@ impl ScalarUDFImpl for ToChar {
                 "to_char of a number is not supported (only dates and timestamps); use round() \
                  and ::text"
             ),
+            Some(other) if is_interval_or_time(other) => {
+                not_impl_err!("to_char of an interval or a time is not supported")
+            }
             _ => Ok(DataType::Utf8),
         }
     }
@@ -135,6 +135,13 @@ impl ScalarUDFImpl for ToChar {
     fn documentation(&self) -> Option<&Documentation> {
         Some(&DOCUMENTATION)
     }
+}
+
+fn is_interval_or_time(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Interval(_) | DataType::Duration(_) | DataType::Time32(_) | DataType::Time64(_)
+    )
 }
 
 /// Letter case of a pattern that writes words (`MONTH`, `Month`, `month`).

@@ -2,17 +2,18 @@
 //! `percentile_cont(f) WITHIN GROUP (ORDER BY x)` interpolates in double precision, as
 //! PostgreSQL's (which takes only float8 and interval), `array_length(a, d)` of an empty
 //! array is NULL, not 0, and `array_remove(a, NULL)` removes the NULLs (DataFusion's returns
-//! NULL).
+//! NULL). `mod(a, b)` is `a % b` and `div(a, b)` the numeric quotient truncated, which
+//! DataFusion lacks.
 
 use datafusion::sql::sqlparser::ast::{
-    CastKind, DataType as SqlType, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident,
-    Value,
+    BinaryOperator, CastKind, DataType as SqlType, Expr, FunctionArg, FunctionArgExpr,
+    FunctionArguments, Ident, Value,
 };
 
 use super::ast::{call, folded, lambda};
 
 /// Rewrites the calls above (dropping a `pg_catalog.` first, as [`super::names`] would).
-/// Claims `percentile_cont`, `array_length` and `array_remove` calls.
+/// Claims `percentile_cont`, `array_length`, `array_remove`, `mod` and `div` calls.
 pub(super) fn postgres_function(expr: &mut Expr) -> bool {
     let Expr::Function(function) = expr else {
         return false;
@@ -28,7 +29,7 @@ pub(super) fn postgres_function(expr: &mut Expr) -> bool {
     };
     if !matches!(
         name.as_str(),
-        "percentile_cont" | "array_length" | "array_remove"
+        "percentile_cont" | "array_length" | "array_remove" | "mod" | "div"
     ) {
         return false;
     }
@@ -70,6 +71,36 @@ pub(super) fn postgres_function(expr: &mut Expr) -> bool {
                 let kept = Expr::IsNotNull(Box::new(Expr::Identifier(element.clone())));
                 *expr = call("array_filter", vec![array.clone(), lambda(&element, kept)]);
             }
+            true
+        }
+        "mod" | "div" => {
+            let FunctionArguments::List(list) = &function.args else {
+                return false;
+            };
+            let [
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(a)),
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(b)),
+            ] = list.args.as_slice()
+            else {
+                return false;
+            };
+            let nested = |e: &Expr| Box::new(Expr::Nested(Box::new(e.clone())));
+            *expr = match name.as_str() {
+                "mod" => Expr::BinaryOp {
+                    left: nested(a),
+                    op: BinaryOperator::Modulo,
+                    right: nested(b),
+                },
+                // The quotient of the two as numerics, truncated toward zero.
+                _ => call(
+                    "trunc",
+                    vec![Expr::BinaryOp {
+                        left: Box::new(call("numeric", vec![a.clone()])),
+                        op: BinaryOperator::Divide,
+                        right: Box::new(call("numeric", vec![b.clone()])),
+                    }],
+                ),
+            };
             true
         }
         _ => false,
