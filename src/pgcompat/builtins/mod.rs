@@ -7,6 +7,7 @@
 //! - [`numeric_div`]: numeric division, rounded;
 //! - [`interval_span`]: what intervals compare by;
 //! - [`timezone`]: `AT TIME ZONE`;
+//! - [`percentile_disc`]: the discrete percentile, an aggregate;
 //! - `array_remove` and `array_replace`: PostgreSQL removes (replaces) every element equal to
 //!   the value, DataFusion's only the first; DataFusion's `array_remove_all` and
 //!   `array_replace_all` answer under PostgreSQL's names;
@@ -16,6 +17,7 @@
 mod interval_span;
 mod numeric;
 mod numeric_div;
+mod percentile_disc;
 mod round_half_even;
 mod similar_to_escape;
 mod timezone;
@@ -27,7 +29,7 @@ use datafusion::arrow::array::ArrayRef;
 use datafusion::common::{Result, ScalarValue};
 use datafusion::execution::FunctionRegistry;
 use datafusion::execution::context::SessionState;
-use datafusion::logical_expr::{ColumnarValue, DocSection, ScalarUDF};
+use datafusion::logical_expr::{AggregateUDF, ColumnarValue, DocSection, ScalarUDF};
 
 const DOC_SECTION: DocSection = DocSection {
     include: true,
@@ -75,6 +77,9 @@ pub fn register(state: &mut SessionState) -> Result<()> {
     state.register_udf(Arc::new(
         remove_all.as_ref().clone().with_aliases(["array_remove"]),
     ))?;
+    state.register_udaf(Arc::new(AggregateUDF::new_from_impl(
+        percentile_disc::PercentileDisc::new(),
+    )))?;
     let bool_and = datafusion::functions_aggregate::bool_and_or::bool_and_udaf();
     state.register_udaf(Arc::new(bool_and.as_ref().clone().with_aliases(["every"])))?;
     let signum = datafusion::functions::math::signum();
