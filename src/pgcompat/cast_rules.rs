@@ -97,9 +97,11 @@ impl PgCasts {
     /// The expression a cast of `inner` (of type `from`) to `to` becomes, if it changes.
     fn replacement(&self, inner: &Expr, from: &DataType, to: &DataType) -> Option<Expr> {
         if to.is_integer() {
-            // Already rounded (a plan analyzed twice, as a view's is).
-            if let Expr::ScalarFunction(ScalarFunction { func, .. }) = inner
+            // Already rounded to an integer (a plan analyzed twice, as a view's is);
+            // `round(x, 2)::int` still rounds.
+            if let Expr::ScalarFunction(ScalarFunction { func, args }) = inner
                 && matches!(func.name(), "round" | "round_half_even")
+                && args.len() == 1
             {
                 return None;
             }
