@@ -67,19 +67,7 @@ impl PgCasts {
                 Ok(DataType::Interval(_) | DataType::Duration(_))
             )
         };
-        if !matches!(
-            op,
-            Operator::Eq
-                | Operator::NotEq
-                | Operator::Lt
-                | Operator::LtEq
-                | Operator::Gt
-                | Operator::GtEq
-                | Operator::IsDistinctFrom
-                | Operator::IsNotDistinctFrom
-        ) || !is_interval(left)
-            || !is_interval(right)
-        {
+        if !super::literal_types::is_comparison(*op) || !is_interval(left) || !is_interval(right) {
             return None;
         }
         let span = |e: &Expr| Box::new(Self::call(&self.interval_span, vec![e.clone()]));
@@ -245,18 +233,21 @@ impl ResultTypes {
 
 /// Applies `rewrite` bottom-up to every expression of every node of `plan` (subqueries
 /// included), keeping each rewritten expression's name — a parent node refers to a child's
-/// columns by name — and recomputing each node's schema, since a type may have changed.
+/// columns by name — and, once something has changed, recomputing the schema of every node
+/// visited after it (its ancestors among them), since a type may have changed. A plan with
+/// nothing to rewrite is left as it was, schemas and all.
 pub(super) fn rewrite_expressions(
     plan: LogicalPlan,
     rewrite: impl Fn(&Expr, &DFSchema) -> Option<Expr>,
 ) -> Result<LogicalPlan> {
+    let changed = std::cell::Cell::new(false);
     plan.transform_up_with_subqueries(|node| {
         let mut schema = DFSchema::empty();
         for input in node.inputs() {
             schema.merge(input.schema());
         }
         let names = NamePreserver::new(&node);
-        node.map_expressions(|expr| {
+        let rewritten = node.map_expressions(|expr| {
             let name = names.save(&expr);
             expr.transform_up(|e| {
                 Ok(match rewrite(&e, &schema) {
@@ -265,8 +256,14 @@ pub(super) fn rewrite_expressions(
                 })
             })
             .map(|t| t.update_data(|e| name.restore(e)))
-        })?
-        .map_data(|node| node.recompute_schema())
+        })?;
+        if rewritten.transformed {
+            changed.set(true);
+        }
+        match changed.get() {
+            true => rewritten.map_data(|node| node.recompute_schema()),
+            false => Ok(rewritten),
+        }
     })
     .map(|t| t.data)
 }

@@ -38,7 +38,8 @@ impl AnalyzerRule for UnknownLiterals {
     }
 }
 
-fn is_comparison(op: Operator) -> bool {
+/// `=`, `<>`, `<`, `<=`, `>`, `>=` and IS [NOT] DISTINCT FROM.
+pub(super) fn is_comparison(op: Operator) -> bool {
     matches!(
         op,
         Operator::Eq

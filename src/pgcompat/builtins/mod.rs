@@ -45,6 +45,23 @@ fn columnar(values: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
     })
 }
 
+/// What was made from the last key, remade only when the key changes: a column's template or
+/// zone is nearly always one constant, so it is read once, not once per row.
+fn made_for<'a, T>(
+    slot: &'a mut Option<(String, T)>,
+    key: &str,
+    make: impl FnOnce(&str) -> Result<T>,
+) -> Result<&'a T> {
+    if slot.as_ref().is_some_and(|(made_from, _)| made_from != key) {
+        *slot = None;
+    }
+    let (_, made) = match slot {
+        Some(entry) => entry,
+        None => slot.insert((key.to_string(), make(key)?)),
+    };
+    Ok(made)
+}
+
 /// Whether every argument of a call is a scalar.
 fn all_scalar(args: &[ColumnarValue]) -> bool {
     args.iter()

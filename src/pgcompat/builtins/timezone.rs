@@ -22,7 +22,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::{DOC_SECTION, all_scalar, columnar};
+use super::{DOC_SECTION, all_scalar, columnar, made_for};
 use crate::error::{SqlError, sqlstate};
 
 const NAME: &str = "timezone";
@@ -160,10 +160,7 @@ impl ScalarUDFImpl for Timezone {
                 continue;
             }
             let name = zones.value(row);
-            if cached.as_ref().is_none_or(|(cached, _)| cached != name) {
-                cached = Some((name.to_string(), zone(name)?));
-            }
-            let tz = &cached.as_ref().expect("set above").1;
+            let tz = made_for(&mut cached, name, zone)?;
             let Some(at) = DateTime::from_timestamp_micros(values.value(row)) else {
                 return exec_err!("timestamp out of range");
             };

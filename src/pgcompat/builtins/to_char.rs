@@ -18,7 +18,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::{DOC_SECTION, all_scalar, columnar};
+use super::{DOC_SECTION, all_scalar, columnar, made_for};
 
 const NAME: &str = "to_char";
 
@@ -119,13 +119,10 @@ impl ScalarUDFImpl for ToChar {
                 continue;
             }
             let template = templates.value(row);
-            if parsed.as_ref().is_none_or(|(text, _)| text != template) {
-                parsed = Some((template.to_string(), parse(template)));
-            }
             let Some(at) = DateTime::from_timestamp_micros(values.value(row)) else {
                 return exec_err!("timestamp out of range");
             };
-            let items = &parsed.as_ref().expect("parsed above").1;
+            let items = made_for(&mut parsed, template, |t| Ok(parse(t)))?;
             out.append_value(render(items, &at.naive_utc(), with_zone));
         }
         let array: ArrayRef = Arc::new(out.finish());

@@ -159,6 +159,27 @@ fn report(queries: &[corpus::Query], outcomes: &[Outcome]) -> String {
         different: usize,
         names: usize,
     }
+    impl Counts {
+        /// A line of the table, the share of same answers with `decimals` decimals.
+        fn row(&self, label: &str, decimals: usize) -> String {
+            format!(
+                "| {label} | {} | {} ({:.decimals$}%) | {} | {} | {} |\n",
+                self.total,
+                self.same,
+                100.0 * self.same as f64 / self.total as f64,
+                self.refused,
+                self.different,
+                self.names
+            )
+        }
+        fn add(&mut self, other: &Counts) {
+            self.total += other.total;
+            self.same += other.same;
+            self.refused += other.refused;
+            self.different += other.different;
+            self.names += other.names;
+        }
+    }
     let mut by_category: BTreeMap<&str, Counts> = BTreeMap::new();
     let mut refusals: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (query, outcome) in queries.iter().zip(outcomes) {
@@ -186,32 +207,10 @@ fn report(queries: &[corpus::Query], outcomes: &[Outcome]) -> String {
     );
     let mut total = Counts::default();
     for (category, counts) in &by_category {
-        let _ = writeln!(
-            out,
-            "| {category} | {} | {} ({:.0}%) | {} | {} | {} |",
-            counts.total,
-            counts.same,
-            100.0 * counts.same as f64 / counts.total as f64,
-            counts.refused,
-            counts.different,
-            counts.names
-        );
-        total.total += counts.total;
-        total.same += counts.same;
-        total.refused += counts.refused;
-        total.different += counts.different;
-        total.names += counts.names;
+        out.push_str(&counts.row(category, 0));
+        total.add(counts);
     }
-    let _ = writeln!(
-        out,
-        "| **all** | {} | {} ({:.1}%) | {} | {} | {} |",
-        total.total,
-        total.same,
-        100.0 * total.same as f64 / total.total as f64,
-        total.refused,
-        total.different,
-        total.names
-    );
+    out.push_str(&total.row("**all**", 1));
     for (code, places) in &refusals {
         let _ = writeln!(out, "\n{code} ({}):", places.len());
         for place in places {
