@@ -33,6 +33,7 @@ pub mod sqlstate {
     pub const SYNTAX_ERROR: &str = "42601";
     pub const UNDEFINED_COLUMN: &str = "42703";
     pub const AMBIGUOUS_COLUMN: &str = "42702";
+    pub const INVALID_COLUMN_REFERENCE: &str = "42P10";
     pub const DUPLICATE_COLUMN: &str = "42701";
     pub const UNDEFINED_FUNCTION: &str = "42883";
     pub const UNDEFINED_TABLE: &str = "42P01";
@@ -49,6 +50,7 @@ pub mod sqlstate {
     pub const CONFIG_FILE_ERROR: &str = "F0000";
     pub const INTERNAL_ERROR: &str = "XX000";
     pub const INVALID_REGULAR_EXPRESSION: &str = "2201B";
+    pub const INVALID_ARGUMENT_FOR_WIDTH_BUCKET: &str = "2201G";
     pub const DATA_CORRUPTED: &str = "XX001";
 }
 

@@ -19,7 +19,9 @@
 //!   (`1::real / 3` is 0.3333333333333333), where DataFusion stays in single;
 //! - `extract(second | millisecond | epoch FROM timestamp)` is a numeric with the
 //!   microseconds (`20.989710`), where DataFusion gives whole seconds, and so is
-//!   `extract(epoch FROM ts2 - ts1)`.
+//!   `extract(epoch FROM ts2 - ts1)` and a time's second and millisecond;
+//! - `extract(decade | century | millennium FROM …)`, which DataFusion lacks, count years
+//!   as PostgreSQL does (the 21st century began in 2001).
 
 use std::sync::Arc;
 
@@ -30,7 +32,7 @@ use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::execution::FunctionRegistry;
 use datafusion::logical_expr::expr::{BinaryExpr, Cast, ScalarFunction, TryCast};
 use datafusion::logical_expr::expr_rewriter::NamePreserver;
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, ScalarUDF};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Operator, ScalarUDF, lit, when};
 use datafusion::optimizer::AnalyzerRule;
 
 /// The rule, holding the functions it calls (looked up once, when the session is built).
@@ -363,27 +365,29 @@ fn extract_fraction(expr: &Expr, schema: &DFSchema) -> Option<Expr> {
     if func.name() != "date_part" {
         return None;
     }
-    let zone = match value.get_type(schema) {
-        Ok(DataType::Timestamp(_, zone)) => zone,
-        // `extract(epoch FROM ts2 - ts1)`: the difference's microseconds.
-        Ok(DataType::Duration(_)) => {
-            let is_epoch = matches!(field, ScalarValue::Utf8(Some(f)) | ScalarValue::Utf8View(Some(f)) if f.eq_ignore_ascii_case("epoch"));
-            return is_epoch.then(|| {
-                Expr::BinaryExpr(BinaryExpr::new(
+    let value_type = value.get_type(schema).ok()?;
+    // `extract(epoch FROM ts2 - ts1)`: the difference's microseconds.
+    if let DataType::Duration(_) = value_type {
+        let is_epoch = matches!(field, ScalarValue::Utf8(Some(f)) | ScalarValue::Utf8View(Some(f)) if f.eq_ignore_ascii_case("epoch"));
+        return is_epoch.then(|| {
+            Expr::BinaryExpr(BinaryExpr::new(
+                Box::new(Expr::Cast(Cast::new(
                     Box::new(Expr::Cast(Cast::new(
-                        Box::new(Expr::Cast(Cast::new(
-                            Box::new(value.clone()),
-                            DataType::Duration(TimeUnit::Microsecond),
-                        ))),
-                        DataType::Int64,
+                        Box::new(value.clone()),
+                        DataType::Duration(TimeUnit::Microsecond),
                     ))),
-                    Operator::Multiply,
-                    Box::new(Expr::Literal(ScalarValue::Decimal128(Some(1), 7, 6), None)),
-                ))
-            });
-        }
-        _ => return None,
-    };
+                    DataType::Int64,
+                ))),
+                Operator::Multiply,
+                Box::new(Expr::Literal(ScalarValue::Decimal128(Some(1), 7, 6), None)),
+            ))
+        });
+    }
+    let (is_timestamp, is_date, is_time) = (
+        matches!(value_type, DataType::Timestamp(..)),
+        matches!(value_type, DataType::Date32 | DataType::Date64),
+        matches!(value_type, DataType::Time32(_) | DataType::Time64(_)),
+    );
     let field = match field {
         ScalarValue::Utf8(Some(f))
         | ScalarValue::Utf8View(Some(f))
@@ -409,10 +413,28 @@ fn extract_fraction(expr: &Expr, schema: &DFSchema) -> Option<Expr> {
             ],
         ))
     };
+    // Years into decades, centuries and millennia as PostgreSQL counts them (the first
+    // century began in year 1; before it, counting goes down from -1).
+    let years_per = |n: i32| {
+        let year = part("year");
+        when(
+            year.clone().gt(lit(0)),
+            (year.clone() + lit(n - 1)) / lit(n),
+        )
+        .otherwise(-((lit(n - 1) - (year - lit(1))) / lit(n)))
+        .ok()
+    };
     match field.as_str() {
-        "second" | "seconds" => Some(microseconds(6)(part("microsecond"))),
-        "millisecond" | "milliseconds" => Some(microseconds(3)(part("microsecond"))),
-        "epoch" => {
+        "second" | "seconds" if is_timestamp || is_time => {
+            Some(microseconds(6)(part("microsecond")))
+        }
+        "millisecond" | "milliseconds" if is_timestamp || is_time => {
+            Some(microseconds(3)(part("microsecond")))
+        }
+        "epoch" if is_timestamp => {
+            let DataType::Timestamp(_, zone) = value_type else {
+                return None;
+            };
             let micros = Expr::Cast(Cast::new(
                 Box::new(Expr::Cast(Cast::new(
                     Box::new(value.clone()),
@@ -422,6 +444,14 @@ fn extract_fraction(expr: &Expr, schema: &DFSchema) -> Option<Expr> {
             ));
             Some(microseconds(6)(micros))
         }
+        "decade" | "decades" if is_timestamp || is_date => {
+            let year = part("year");
+            when(year.clone().gt_eq(lit(0)), year.clone() / lit(10))
+                .otherwise(-((lit(8) - (year - lit(1))) / lit(10)))
+                .ok()
+        }
+        "century" | "centuries" if is_timestamp || is_date => years_per(100),
+        "millennium" | "millennia" if is_timestamp || is_date => years_per(1000),
         _ => None,
     }
 }

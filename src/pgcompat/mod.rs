@@ -15,6 +15,7 @@
 //! - [`pg_catalog`], [`information_schema`]: the tables, built per scan ([`virtual_schema`]);
 //! - [`functions`]: the system functions;
 //! - [`builtins`]: PostgreSQL's own functions where DataFusion's answer otherwise;
+//! - [`planner`]: operators planned as PostgreSQL plans them (`interval * number`);
 //! - [`settings`]: the standard settings;
 //! - [`rewrite`]: the syntax rewrites;
 //! - [`literal_types`]: quoted literals typed by their context (an analyzer rule);
@@ -31,6 +32,7 @@ pub mod literal_types;
 pub mod numeric_avg;
 pub mod oid;
 pub mod pg_catalog;
+mod planner;
 pub mod rewrite;
 mod rows;
 pub mod settings;
@@ -98,6 +100,7 @@ pub async fn install(
         state.register_udf(Arc::new(function))?;
     }
     builtins::register(state)?;
+    state.register_expr_planner(Arc::new(planner::PgOperators::new(state)?))?;
     state.register_udtf("pg_get_keywords", Arc::new(keywords::PgGetKeywords));
     let index = FunctionIndex::build(state, extension_functions);
     // Set once per engine; a second install would build a second `Shared`.

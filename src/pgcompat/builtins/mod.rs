@@ -6,22 +6,39 @@
 //! - [`numeric`]: `x::numeric`, keeping the scale of `x`;
 //! - [`numeric_div`]: numeric division, rounded;
 //! - [`interval_span`]: what intervals compare by;
+//! - [`width_bucket`]: the bucket of a number;
+//! - [`regexp_split_to_array`]: text split by a regular expression;
+//! - [`interval_mul`]: `interval * number` and `interval / number`;
+//! - [`age`]: the interval between timestamps in years, months and days;
+//! - [`justify`]: `justify_days`, `justify_hours`, `justify_interval`;
+//! - [`isfinite`]: whether a date, timestamp or interval is finite;
 //! - [`timezone`]: `AT TIME ZONE`;
 //! - [`percentile_disc`]: the discrete percentile, an aggregate;
+//! - [`mode`]: the most frequent value, an aggregate (both keep a group's values in
+//!   [`group_values`]);
+//! - `variance`: PostgreSQL's name for DataFusion's `var_samp`;
 //! - `array_remove` and `array_replace`: PostgreSQL removes (replaces) every element equal to
 //!   the value, DataFusion's only the first; DataFusion's `array_remove_all` and
 //!   `array_replace_all` answer under PostgreSQL's names;
 //! - PostgreSQL's names for DataFusion's functions: `every` (`bool_and`), `sign` (`signum`),
 //!   `ceiling` (`ceil`).
 
+mod age;
+mod group_values;
+mod interval_mul;
 mod interval_span;
+mod isfinite;
+mod justify;
+mod mode;
 mod numeric;
 mod numeric_div;
 mod percentile_disc;
+mod regexp_split_to_array;
 mod round_half_even;
 mod similar_to_escape;
 mod timezone;
 mod to_char;
+mod width_bucket;
 
 use std::sync::Arc;
 
@@ -90,6 +107,29 @@ pub fn register(state: &mut SessionState) -> Result<()> {
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         interval_span::IntervalSpan::new(),
     )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        interval_mul::IntervalMul::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        interval_mul::IntervalDiv::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(age::Age::new())))?;
+    state.register_udf(Arc::new(
+        ScalarUDF::new_from_impl(isfinite::IsFinite::new()),
+    ))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        regexp_split_to_array::RegexpSplitToArray::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        width_bucket::WidthBucket::new(),
+    )))?;
+    for justify in [
+        justify::Justify::days(),
+        justify::Justify::hours(),
+        justify::Justify::interval(),
+    ] {
+        state.register_udf(Arc::new(ScalarUDF::new_from_impl(justify)))?;
+    }
     let remove_all = datafusion::functions_nested::remove::array_remove_all_udf();
     state.register_udf(Arc::new(
         remove_all.as_ref().clone().with_aliases(["array_remove"]),
@@ -97,6 +137,11 @@ pub fn register(state: &mut SessionState) -> Result<()> {
     state.register_udaf(Arc::new(AggregateUDF::new_from_impl(
         percentile_disc::PercentileDisc::new(),
     )))?;
+    state.register_udaf(Arc::new(AggregateUDF::new_from_impl(mode::Mode::new())))?;
+    let var_samp = datafusion::functions_aggregate::variance::var_samp_udaf();
+    state.register_udaf(Arc::new(
+        var_samp.as_ref().clone().with_aliases(["variance"]),
+    ))?;
     let bool_and = datafusion::functions_aggregate::bool_and_or::bool_and_udaf();
     state.register_udaf(Arc::new(bool_and.as_ref().clone().with_aliases(["every"])))?;
     let signum = datafusion::functions::math::signum();

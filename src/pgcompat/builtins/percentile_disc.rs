@@ -3,21 +3,19 @@
 //! interpolation — as PostgreSQL computes it: the value at position ⌈f·n⌉ (the first for
 //! f = 0), NULLs left out, any orderable type. DataFusion has only `percentile_cont`.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::LazyLock;
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, ListArray};
-use datafusion::arrow::buffer::OffsetBuffer;
-use datafusion::arrow::compute::{SortOptions, concat, filter, is_not_null, sort_to_indices};
-use datafusion::arrow::datatypes::{DataType, Field, FieldRef};
+use datafusion::arrow::array::ArrayRef;
+use datafusion::arrow::datatypes::{DataType, FieldRef};
 use datafusion::common::{Result, ScalarValue, plan_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
-use datafusion::logical_expr::utils::format_state_name;
 use datafusion::logical_expr::{
     Accumulator, AggregateUDFImpl, Documentation, Signature, Volatility,
 };
 use datafusion::physical_expr::expressions::Literal;
 
 use super::DOC_SECTION;
+use super::group_values::GroupValues;
 use crate::error::{SqlError, sqlstate};
 
 const NAME: &str = "percentile_disc";
@@ -72,12 +70,7 @@ impl AggregateUDFImpl for PercentileDisc {
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
-        let values = Field::new_list_field(args.input_fields[0].data_type().clone(), true);
-        Ok(vec![Arc::new(Field::new(
-            format_state_name(args.name, NAME),
-            DataType::List(Arc::new(values)),
-            true,
-        ))])
+        Ok(vec![GroupValues::state_field(&args, NAME)])
     }
 
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
@@ -103,10 +96,9 @@ impl AggregateUDFImpl for PercentileDisc {
             .first()
             .is_some_and(|sort| sort.options.descending);
         Ok(Box::new(PercentileDiscAccumulator {
-            data_type: args.expr_fields[0].data_type().clone(),
             fraction,
             descending,
-            batches: Vec::new(),
+            values: GroupValues::new(args.expr_fields[0].data_type()),
         }))
     }
 
@@ -121,68 +113,28 @@ impl AggregateUDFImpl for PercentileDisc {
 
 #[derive(Debug)]
 struct PercentileDiscAccumulator {
-    data_type: DataType,
     fraction: f64,
     descending: bool,
-    /// The group's values so far, without NULLs.
-    batches: Vec<ArrayRef>,
-}
-
-impl PercentileDiscAccumulator {
-    fn values(&self) -> Result<ArrayRef> {
-        if self.batches.is_empty() {
-            return Ok(datafusion::arrow::array::new_empty_array(&self.data_type));
-        }
-        let arrays: Vec<&dyn Array> = self.batches.iter().map(|a| a.as_ref()).collect();
-        Ok(concat(&arrays)?)
-    }
+    values: GroupValues,
 }
 
 impl Accumulator for PercentileDiscAccumulator {
     fn update_batch(&mut self, values: &[ArrayRef]) -> Result<()> {
-        let values = &values[0];
-        let present = filter(values, &is_not_null(values)?)?;
-        if !present.is_empty() {
-            self.batches.push(present);
-        }
-        Ok(())
+        self.values.update(&values[0])
     }
 
     fn merge_batch(&mut self, states: &[ArrayRef]) -> Result<()> {
-        let lists = states[0].as_list::<i32>();
-        for row in 0..lists.len() {
-            if !lists.is_null(row) {
-                self.update_batch(&[lists.value(row)])?;
-            }
-        }
-        Ok(())
+        self.values.merge(&states[0])
     }
 
     fn state(&mut self) -> Result<Vec<ScalarValue>> {
-        let values = self.values()?;
-        let field = Arc::new(Field::new_list_field(self.data_type.clone(), true));
-        let list = ListArray::new(
-            field,
-            OffsetBuffer::from_lengths([values.len()]),
-            values,
-            None,
-        );
-        Ok(vec![ScalarValue::List(Arc::new(list))])
+        Ok(vec![self.values.state()?])
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        let values = self.values()?;
-        if values.is_empty() {
-            return ScalarValue::try_from(&self.data_type);
-        }
-        let order = sort_to_indices(
-            &values,
-            Some(SortOptions {
-                descending: self.descending,
-                nulls_first: false,
-            }),
-            None,
-        )?;
+        let Some((values, order)) = self.values.sorted(self.descending)? else {
+            return ScalarValue::try_from(self.values.data_type());
+        };
         // PostgreSQL's ceil(fraction * count), in double precision as there; position 1 at 0.
         let position = (self.fraction * values.len() as f64).ceil().max(1.0) as usize;
         let index = order.value(position.min(values.len()) - 1) as usize;
@@ -190,11 +142,6 @@ impl Accumulator for PercentileDiscAccumulator {
     }
 
     fn size(&self) -> usize {
-        size_of_val(self)
-            + self
-                .batches
-                .iter()
-                .map(|a| a.get_array_memory_size())
-                .sum::<usize>()
+        size_of_val(self) + self.values.size()
     }
 }

@@ -1,14 +1,16 @@
 //! A function in FROM is read as PostgreSQL reads it: a scalar function gives one row whose
 //! column is named by the alias (`FROM string_to_array(x, ',') s` then `s[1]`), and a
 //! set-returning function aliased without a column list names its column by the alias
-//! (`FROM generate_series(1, 3) AS i` then `i`).
+//! (`FROM generate_series(1, 3) AS i` then `i`); `string_to_table` and
+//! `regexp_split_to_table` are the UNNEST of their arrays.
 
 use datafusion::sql::sqlparser::ast::{
-    Expr, Function, FunctionArgumentList, FunctionArguments, Ident, TableAlias, TableFactor,
+    Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
+    TableAlias, TableAliasColumnDef, TableFactor,
 };
 
-use super::Rewriter;
-use super::ast::{folded, parse_query, single_ident};
+use super::ast::{call, folded, parse_query, single_ident};
+use super::{Rewriter, set_returning};
 
 impl Rewriter<'_> {
     /// Rewrites a call of a known function in FROM; claims (`true`) every call of a function
@@ -27,17 +29,42 @@ impl Rewriter<'_> {
                 .as_ref()
                 .map(|a| a.columns.first().map_or(&a.name, |c| &c.name).clone())
                 .unwrap_or_else(|| Ident::new(function.clone()));
-            if self.state.table_functions().contains_key(&function) {
+            if let Some(array_function) = set_returning::split_to_array(&function) {
+                let arguments = args
+                    .args
+                    .iter()
+                    .filter_map(|arg| match arg {
+                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let relation = alias
+                    .as_ref()
+                    .map_or_else(|| column.clone(), |a| a.name.clone());
+                *factor = TableFactor::UNNEST {
+                    alias: Some(TableAlias {
+                        explicit: true,
+                        name: relation,
+                        columns: vec![TableAliasColumnDef {
+                            name: column,
+                            data_type: None,
+                        }],
+                        at: None,
+                    }),
+                    array_exprs: vec![call(array_function, arguments)],
+                    with_offset: false,
+                    with_offset_alias: None,
+                    with_ordinality: false,
+                };
+            } else if self.state.table_functions().contains_key(&function) {
                 if let Some(alias) = alias
                     && alias.columns.is_empty()
                     && matches!(function.as_str(), "generate_series" | "range" | "unnest")
                 {
-                    alias
-                        .columns
-                        .push(datafusion::sql::sqlparser::ast::TableAliasColumnDef {
-                            name: alias.name.clone(),
-                            data_type: None,
-                        });
+                    alias.columns.push(TableAliasColumnDef {
+                        name: alias.name.clone(),
+                        data_type: None,
+                    });
                 }
             } else if self.state.scalar_functions().contains_key(&function)
                 && args.settings.is_none()

@@ -3,10 +3,11 @@
 //! tree applies them all, each pass in its own module (whose documentation says what it
 //! does); the walk's hooks below call them in this order:
 //!
-//! 1. on entering a query: [`names`] notes its CTEs (they shadow catalog names), then
-//!    [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
+//! 1. on entering a query: [`names`] notes its CTEs (they shadow catalog names),
+//!    [`fetch_first`] makes FETCH FIRST a LIMIT, then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
 //!    it extends is rewritten with the rest;
-//! 2. on entering a select: [`wildcards`] and then [`column_names`] read the select list as
+//! 2. on entering a select: [`grouping_sets`] reads ordinals and composite elements in
+//!    ROLLUP and CUBE as PostgreSQL does, [`wildcards`] and then [`column_names`] read the select list as
 //!    the client wrote it (a wildcard excludes the columns named before it; names come from
 //!    the expressions before the subquery passes replace them), [`set_returning`] makes a
 //!    listed `generate_series` return rows, then
@@ -38,9 +39,11 @@ mod ast;
 mod casts;
 mod column_names;
 mod domain_join;
+mod fetch_first;
 mod first_value;
 mod from_functions;
 mod function_calls;
+mod grouping_sets;
 mod in_subquery;
 mod names;
 mod operators;
@@ -73,8 +76,10 @@ pub fn rewrite(statement: &mut DFStatement, state: &SessionState) -> Result<(), 
         DFStatement::Statement(statement) => {
             unsupported::refuse_unsupported(statement)?;
             let mut rewriter = Rewriter::new(state);
-            let _ = statement.visit(&mut rewriter);
-            Ok(())
+            match statement.visit(&mut rewriter) {
+                ControlFlow::Break(refusal) => Err(refusal),
+                ControlFlow::Continue(()) => Ok(()),
+            }
         }
         DFStatement::Explain(explain) => rewrite(&mut explain.statement, state),
         _ => Ok(()),
@@ -150,15 +155,20 @@ impl Rewriter<'_> {
 }
 
 impl VisitorMut for Rewriter<'_> {
-    type Break = ();
+    /// What a pass refuses, ending the walk.
+    type Break = SqlError;
 
-    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<()> {
+    fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<SqlError> {
         self.note_ctes(query);
+        fetch_first::fetch_first_as_limit(query);
         order_by_subqueries::order_by_subqueries_as_columns(query);
         ControlFlow::Continue(())
     }
 
-    fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<()> {
+    fn pre_visit_select(&mut self, select: &mut Select) -> ControlFlow<SqlError> {
+        if let Err(refusal) = grouping_sets::grouping_sets_as_postgres_reads_them(select) {
+            return ControlFlow::Break(refusal);
+        }
         wildcards::exclude_named_columns_from_wildcards(select);
         column_names::name_columns_as_postgres_does(select);
         set_returning::series_in_select_list(select);
@@ -166,7 +176,7 @@ impl VisitorMut for Rewriter<'_> {
         ControlFlow::Continue(())
     }
 
-    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+    fn pre_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<SqlError> {
         if let Expr::AnyOp { right, .. } | Expr::AllOp { right, .. } = expr
             && let Expr::Subquery(query) = right.as_mut()
         {
@@ -188,7 +198,7 @@ impl VisitorMut for Rewriter<'_> {
         ControlFlow::Continue(())
     }
 
-    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<()> {
+    fn pre_visit_table_factor(&mut self, factor: &mut TableFactor) -> ControlFlow<SqlError> {
         names::unqualify_catalog_table_function(factor);
         if !self.function_in_from(factor) {
             self.qualify_relation(factor);
@@ -196,7 +206,7 @@ impl VisitorMut for Rewriter<'_> {
         ControlFlow::Continue(())
     }
 
-    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+    fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<SqlError> {
         if self.is_quantified(expr) {
             return ControlFlow::Continue(());
         }

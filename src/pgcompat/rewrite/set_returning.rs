@@ -3,7 +3,9 @@
 //! composite value, `(keys).x`, is `get_field(keys, 'x')`, and `generate_subscripts(a, 1)` is
 //! `unnest(range(1, CAST(cardinality(a) AS BIGINT) + 1))`. `generate_series(…)` as an item
 //! of a select list returns its rows, as in PostgreSQL: it is `unnest` of DataFusion's
-//! `generate_series`, which returns one list.
+//! `generate_series`, which returns one list; so are `string_to_table(…)` and
+//! `regexp_split_to_table(…)`, `unnest` of `string_to_array(…)` and
+//! `regexp_split_to_array(…)`, in a select list and in FROM.
 
 use datafusion::sql::sqlparser::ast::{
     AccessExpr, BinaryOperator, CastKind, DataType as SqlType, Expr, FunctionArg, FunctionArgExpr,
@@ -22,10 +24,35 @@ fn calls(expr: &Expr, name: &str) -> bool {
         .is_some_and(|i| folded(i) == name))
 }
 
-/// A select list's `generate_series(…)` items → `unnest(generate_series(…))`.
+/// The array function whose elements a set-returning function of splits returns.
+pub(super) fn split_to_array(function: &str) -> Option<&'static str> {
+    match function {
+        "string_to_table" => Some("string_to_array"),
+        "regexp_split_to_table" => Some("regexp_split_to_array"),
+        _ => None,
+    }
+}
+
+/// A select list's `generate_series(…)` items → `unnest(generate_series(…))`, and its
+/// `string_to_table(…)` → `unnest(string_to_array(…))` (the same for `regexp_split_to_table`).
 pub(super) fn series_in_select_list(select: &mut Select) {
     for item in &mut select.projection {
         if let SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } = item
+            && let Expr::Function(function) = expr
+            && let Some(name) = function
+                .name
+                .0
+                .last()
+                .and_then(|p| p.as_ident())
+                .map(folded)
+            && let Some(array_function) = split_to_array(&name)
+        {
+            let mut function = function.clone();
+            function.name = datafusion::sql::sqlparser::ast::ObjectName::from(vec![
+                datafusion::sql::sqlparser::ast::Ident::new(array_function),
+            ]);
+            *expr = call("unnest", vec![Expr::Function(function)]);
+        } else if let SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } = item
             && calls(expr, "generate_series")
             && let Expr::Function(function) = expr
         {
