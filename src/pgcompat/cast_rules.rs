@@ -5,7 +5,7 @@
 //!   and float → integer rounds half to even (PostgreSQL's `rint`), as does `round(float8)`:
 //!   Arrow truncates, DataFusion's `round` rounds ties away from zero;
 //! - timestamp → text is written as PostgreSQL writes it (`2024-06-30 12:00:00.5`), where
-//!   Arrow writes ISO 8601 with a `T`; a timestamptz ends with the session's offset `+00`;
+//!   Arrow writes ISO 8601 with a `T`; a timestamptz ends with its offset (`+00`, `+08`);
 //! - intervals compare by their span (a month as 30 days, a day as 24 hours), where Arrow
 //!   compares months, then days, then nanoseconds;
 //!
@@ -119,7 +119,7 @@ impl PgCasts {
             ));
             let full = Self::call(
                 &self.to_char,
-                vec![as_micros, text("YYYY-MM-DD HH24:MI:SS.US")],
+                vec![as_micros.clone(), text("YYYY-MM-DD HH24:MI:SS.US")],
             );
             // Trailing zeros of the fraction go, then a bare point: `12:00:00.000000` →
             // `12:00:00` (the seconds' zeros stay, the point stops the first trim).
@@ -127,10 +127,14 @@ impl PgCasts {
                 &self.rtrim,
                 vec![Self::call(&self.rtrim, vec![full, text("0")]), text(".")],
             );
+            // A timestamptz ends with its offset (the session's zone's, see session_zone).
             let out = match zone {
                 Some(_) => Expr::ScalarFunction(ScalarFunction::new_udf(
                     datafusion::functions::string::concat(),
-                    vec![trimmed, text("+00")],
+                    vec![
+                        trimmed,
+                        Self::call(&self.to_char, vec![as_micros.clone(), text("OF")]),
+                    ],
                 )),
                 None => trimmed,
             };

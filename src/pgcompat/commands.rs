@@ -12,6 +12,8 @@ use std::sync::Arc;
 use datafusion::arrow::array::{RecordBatch, StringArray};
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::common::config::ConfigOptions;
+use datafusion::execution::FunctionRegistry;
+use datafusion::execution::context::SessionState;
 use datafusion::prelude::SessionContext;
 use datafusion::sql::sqlparser::ast::{
     ContextModifier, DiscardObject, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
@@ -272,6 +274,23 @@ fn reset_option(
     Ok(())
 }
 
+/// Makes the session compute in its TimeZone once a command may have changed it: DataFusion's
+/// zone, and the functions that read it when built (`now()`, `to_timestamp`).
+pub fn apply_time_zone(state: &mut SessionState) -> Result<(), SqlError> {
+    if !settings::sync_time_zone(state.config_mut().options_mut()) {
+        return Ok(());
+    }
+    let rebuilt: Vec<_> = state
+        .scalar_functions()
+        .values()
+        .filter_map(|f| f.inner().with_updated_config(state.config_options()))
+        .collect();
+    for function in rebuilt {
+        state.register_udf(Arc::new(function))?;
+    }
+    Ok(())
+}
+
 /// Runs a command on `ctx`'s session. `defaults` are the options a new session starts
 /// with; `transaction_start` receives the settings as they were before the first `SET
 /// LOCAL` of a transaction (`None` outside one: `SET LOCAL` then does nothing, as in
@@ -309,6 +328,7 @@ pub fn execute(
                     None => settings.reset(name)?,
                 };
             }
+            apply_time_zone(&mut state)?;
             Ok(None)
         }
         Command::ResetAll | Command::DiscardAll => {
@@ -318,6 +338,7 @@ pub fn execute(
             settings.reset_all();
             *config = defaults.clone();
             *pg_settings_mut(config)? = settings;
+            apply_time_zone(&mut state)?;
             Ok(None)
         }
         Command::Show(name) => {

@@ -16,11 +16,12 @@
 //! - [`functions`]: the system functions;
 //! - [`builtins`]: PostgreSQL's own functions where DataFusion's answer otherwise;
 //! - [`planner`]: operators planned as PostgreSQL plans them (`interval * number`);
-//! - [`settings`]: the standard settings;
+//! - [`settings`]: the standard settings; [`time_zone`]: the zones they name;
 //! - [`rewrite`]: the syntax rewrites;
 //! - [`literal_types`]: quoted literals typed by their context (an analyzer rule);
 //! - [`cast_rules`]: casts computed as PostgreSQL computes them (analyzer rules);
-//! - [`numeric_avg`]: `avg` of integers and numerics as a numeric (an analyzer rule).
+//! - [`numeric_avg`]: `avg` of integers and numerics as a numeric (an analyzer rule);
+//! - [`session_zone`]: timestamptz computed in the session's TimeZone (an analyzer rule).
 
 pub(crate) mod builtins;
 pub mod cast_rules;
@@ -35,9 +36,11 @@ pub mod pg_catalog;
 mod planner;
 pub mod rewrite;
 mod rows;
+pub mod session_zone;
 pub mod settings;
 pub mod snapshot;
 mod table_lookup;
+pub mod time_zone;
 pub mod types;
 mod virtual_schema;
 

@@ -2,8 +2,10 @@
 //! session in DataFusion's config as the extension `pg`, so that `current_setting()` and
 //! `pg_settings` read the same values the session set.
 //!
-//! What custlake cannot honour is refused rather than pretended: only UTC for TimeZone and
-//! only ISO dates, `postgres` intervals, `hex` bytea and UTF8 — the formats its encoder writes.
+//! What custlake cannot honour is refused rather than pretended: TimeZone by name only (no
+//! numeric offsets), and only ISO dates, `postgres` intervals, `hex` bytea and UTF8 — the
+//! formats its encoder writes. [`sync_time_zone`] makes DataFusion compute in the session's
+//! zone after any change of TimeZone.
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -11,7 +13,22 @@ use std::collections::BTreeMap;
 use datafusion::common::config::{ConfigEntry, ConfigExtension, ExtensionOptions};
 use datafusion::common::{DataFusionError, Result};
 
+use super::time_zone::ZoneError;
 use crate::error::{SqlError, sqlstate};
+
+/// Makes DataFusion compute in the session's TimeZone (`now()`, `'…'::timestamptz`): call
+/// after anything that may have changed it. Returns whether DataFusion's zone changed.
+pub fn sync_time_zone(config: &mut datafusion::common::config::ConfigOptions) -> bool {
+    let name = PgSettings::of(config).get("TimeZone").unwrap_or_default();
+    let arrow = super::time_zone::resolve(&name)
+        .unwrap_or_else(|_| super::time_zone::utc())
+        .arrow;
+    if config.execution.time_zone.as_deref() == Some(arrow.as_str()) {
+        return false;
+    }
+    config.execution.time_zone = Some(arrow);
+    true
+}
 
 /// The PostgreSQL version custlake presents: what `server_version`, `server_version_num` and
 /// `version()` report, for drivers that parse it.
@@ -528,18 +545,13 @@ fn normalise_special(def: &SettingDef, value: &str) -> Result<String, SqlError> 
             "utf8" | "unicode" => Ok("UTF8".into()),
             _ => Err(unsupported(def, value, "speaks UTF8 only")),
         },
-        "TimeZone" => match lower.as_str() {
-            "utc" | "etc/utc" | "gmt" | "etc/gmt" | "z" | "zulu" | "universal" | "+00:00"
-            | "00:00" | "+00" | "0" => Ok(if lower == "gmt" || lower == "etc/gmt" {
-                value.to_string()
-            } else {
-                "UTC".into()
-            }),
-            _ => Err(unsupported(
-                def,
-                value,
-                "sends timestamps with time zone in UTC",
+        "TimeZone" => match super::time_zone::resolve(value) {
+            Ok(zone) => Ok(zone.name),
+            Err(ZoneError::Offset) => Err(SqlError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                format!("TimeZone = '{value}' {}", ZoneError::Offset.reason()),
             )),
+            Err(ZoneError::Unknown) => Err(invalid(def, value, None)),
         },
         "DateStyle" => {
             // PostgreSQL takes an output style, an order, or both, and keeps what is not given.
@@ -683,8 +695,12 @@ mod tests {
         );
         let e = settings.set("server_version", "17").unwrap_err();
         assert_eq!(e.code, sqlstate::CANT_CHANGE_RUNTIME_PARAM);
-        let e = settings.set("TimeZone", "Europe/Berlin").unwrap_err();
+        settings.set("TimeZone", "europe/berlin").unwrap();
+        assert_eq!(settings.get("TimeZone").unwrap(), "Europe/Berlin");
+        let e = settings.set("TimeZone", "+08:00").unwrap_err();
         assert_eq!(e.code, sqlstate::FEATURE_NOT_SUPPORTED);
+        let e = settings.set("TimeZone", "Mars/Olympus").unwrap_err();
+        assert_eq!(e.code, sqlstate::INVALID_PARAMETER_VALUE);
         settings.set("timezone", "Etc/UTC").unwrap();
         assert_eq!(settings.get("TimeZone").unwrap(), "UTC");
 

@@ -169,6 +169,9 @@ impl Session {
                     }
                 }
             }
+            if let Err(e) = crate::pgcompat::commands::apply_time_zone(&mut state) {
+                log::warn!("the session's time zone was not applied: {e}");
+            }
         }
         let reported = Mutex::new(reported_settings_of(&ctx));
         Session {
@@ -253,6 +256,9 @@ impl Session {
                     let state = self.ctx.state_ref();
                     let mut state = state.write();
                     *state.config_mut().options_mut() = before;
+                    if let Err(e) = crate::pgcompat::commands::apply_time_zone(&mut state) {
+                        log::warn!("the session's time zone was not restored: {e}");
+                    }
                 }
             }
         }

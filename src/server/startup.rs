@@ -53,10 +53,14 @@ impl StartupHandler for Backend {
             client.session_extensions().insert(guard);
             let metadata = client.metadata();
             let user = metadata.get(pgwire::api::METADATA_USER).cloned();
-            let startup: Vec<(String, String)> = metadata
+            let mut startup: Vec<(String, String)> = metadata
                 .iter()
+                .filter(|(k, _)| k.as_str() != "options")
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
+            if let Some(options) = metadata.get("options") {
+                startup.extend(settings_in_options(options));
+            }
             let session = Session::new(
                 self.engine.session(),
                 self.engine.cpu(),
@@ -73,6 +77,44 @@ impl StartupHandler for Backend {
         }
         Ok(())
     }
+}
+
+/// The settings of the startup packet's `options` (libpq's `PGOPTIONS`, `options=` in a
+/// connection string): `-c name=value`, `-cname=value` or `--name=value`, separated by blanks,
+/// a backslash escaping the next character. Other command-line switches are left out.
+fn settings_in_options(options: &str) -> Vec<(String, String)> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut chars = options.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next()),
+            c if c.is_whitespace() => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut settings = Vec::new();
+    let mut words = words.into_iter();
+    while let Some(word) = words.next() {
+        let assignment = match word.as_str() {
+            "-c" => words.next(),
+            _ => word
+                .strip_prefix("-c")
+                .or_else(|| word.strip_prefix("--"))
+                .map(str::to_string),
+        };
+        if let Some((name, value)) = assignment.as_deref().and_then(|a| a.split_once('=')) {
+            settings.push((name.replace('-', "_"), value.to_string()));
+        }
+    }
+    settings
 }
 
 /// The ParameterStatus values sent at startup: the server's own, with the session's values
@@ -113,4 +155,22 @@ where
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::settings_in_options;
+
+    #[test]
+    fn options_carry_settings() {
+        let pairs = |options: &str| settings_in_options(options);
+        assert_eq!(
+            pairs("-c TimeZone=Asia/Shanghai -cDateStyle=ISO,\\ DMY --application-name=x -v"),
+            [
+                ("TimeZone".to_string(), "Asia/Shanghai".to_string()),
+                ("DateStyle".to_string(), "ISO, DMY".to_string()),
+                ("application_name".to_string(), "x".to_string()),
+            ]
+        );
+    }
 }

@@ -334,7 +334,8 @@ async fn settings_are_per_connection_and_reset() {
         ("SET extra_float_digits = 9", "22023"),
         ("SET server_version = '17'", "55P02"),
         ("SET DateStyle = 'German'", "0A000"),
-        ("SET TimeZone = 'Europe/Berlin'", "0A000"),
+        ("SET TimeZone = '+08:00'", "0A000"),
+        ("SET TimeZone = 'Mars/Olympus'", "22023"),
     ] {
         let error = a.batch_execute(statement).await.unwrap_err();
         assert_eq!(sqlstate(&error), code, "{statement}");

@@ -13,6 +13,7 @@
 //! - `encode`: Arrow → Postgres text and binary encodings;
 //! - `saved_queries`: `queries/*.sql` as views in schema `segments`: errors, reload, SIGHUP;
 //! - `segments`: each saved query (`queries/*.sql`) against an independent Rust computation on the lake;
+//! - `time_zones`: the session's TimeZone: SET, the startup packet, timestamptz in its zone;
 //! - `sqllogic`: `tests/slt/*.slt`, SQL behaviour (PostgreSQL's forms custlake rewrites) over the wire;
 //! - `reference`: the analytics against independent reference implementations (CDNOW RFM vs DuckDB);
 //! - `baskets`: association rules over the wire: the planted associations, the memory pool;
@@ -35,4 +36,5 @@ mod rows;
 mod saved_queries;
 mod segments;
 mod sqllogic;
+mod time_zones;
 mod wire;

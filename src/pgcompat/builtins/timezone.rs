@@ -9,7 +9,6 @@
 //! writer meant. A wall-clock time that a zone skips (the hour clocks are put forward) is
 //! read with the offset before the change, one that occurs twice with the later instant.
 
-use std::str::FromStr;
 use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone};
@@ -60,28 +59,14 @@ impl Timezone {
 }
 
 fn zone(name: &str) -> Result<Tz> {
-    let invalid = |why: &str| {
-        Err(datafusion::error::DataFusionError::External(Box::new(
-            SqlError::new(
+    crate::pgcompat::time_zone::resolve(name)
+        .map(|zone| zone.tz)
+        .map_err(|error| {
+            datafusion::error::DataFusionError::External(Box::new(SqlError::new(
                 sqlstate::INVALID_PARAMETER_VALUE,
-                format!("time zone \"{name}\" {why}"),
-            ),
-        )))
-    };
-    let trimmed = name.trim();
-    if trimmed.starts_with(['+', '-']) || trimmed.chars().next().is_some_and(|c| c.is_ascii_digit())
-    {
-        return invalid(
-            "is an offset, which is not supported: name the zone, e.g. 'Asia/Shanghai'",
-        );
-    }
-    match trimmed.to_ascii_uppercase().as_str() {
-        "UTC" | "Z" | "GMT" | "ETC/UTC" | "UNIVERSAL" | "ZULU" => Ok(Tz::from_str("+00:00")?),
-        _ => match Tz::from_str(trimmed) {
-            Ok(tz) => Ok(tz),
-            Err(_) => invalid("not recognized"),
-        },
-    }
+                format!("time zone \"{name}\" {}", error.reason()),
+            )))
+        })
 }
 
 /// The instant of wall-clock time `local` in `tz`, in microseconds.

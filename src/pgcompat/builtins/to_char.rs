@@ -2,7 +2,8 @@
 //! PostgreSQL's template patterns (`YYYY-MM`, `Mon DD`, `"Q"Q`, `HH24:MI:SS`, `FMDay`, `DDth`
 //! …). DataFusion's own `to_char` takes chrono's `%Y-%m` patterns and returns a PostgreSQL
 //! template as itself, so BI tools that group by `to_char(ts, 'YYYY-MM')` would see a single
-//! group; this one replaces it. A timestamptz is shown in UTC, the session's zone.
+//! group; this one replaces it. A timestamptz is shown in its type's zone, which the cast
+//! rules make the session's.
 //!
 //! `to_char` of a number (`to_char(1234.5, '9,999.99')`), an interval or a time is refused
 //! with 0A000.
@@ -19,6 +20,7 @@ use datafusion::logical_expr::{
 };
 
 use super::{DOC_SECTION, all_scalar, columnar, made_for};
+use crate::pgcompat::time_zone::{Zone, write_offset};
 
 const NAME: &str = "to_char";
 
@@ -110,7 +112,10 @@ impl ScalarUDFImpl for ToChar {
         let values =
             values.as_primitive::<datafusion::arrow::datatypes::TimestampMicrosecondType>();
         let templates = arrays[1].as_string::<i32>();
-        let with_zone = matches!(arrays[0].data_type(), DataType::Timestamp(_, Some(_)));
+        let zone = match arrays[0].data_type() {
+            DataType::Timestamp(_, Some(zone)) => Some(Zone::parse(zone).unwrap_or(Zone::Fixed(0))),
+            _ => None,
+        };
         let mut out = StringBuilder::with_capacity(values.len(), values.len() * 16);
         let mut parsed: Option<(String, Vec<Item>)> = None;
         for row in 0..values.len() {
@@ -123,7 +128,29 @@ impl ScalarUDFImpl for ToChar {
                 return exec_err!("timestamp out of range");
             };
             let items = made_for(&mut parsed, template, |t| Ok(parse(t)))?;
-            out.append_value(render(items, &at.naive_utc(), with_zone));
+            let micros = values.value(row);
+            // The abbreviation is looked up only for a template that writes it.
+            let names_zone = items.iter().any(|item| {
+                matches!(
+                    item,
+                    Item::Field {
+                        field: Field::ZoneName(_),
+                        ..
+                    }
+                )
+            });
+            let at_zone = zone.map(|zone| AtZone {
+                offset_seconds: zone.offset_at(micros),
+                abbreviation: match names_zone {
+                    true => zone.abbreviation_at(micros),
+                    false => String::new(),
+                },
+            });
+            let local = at.naive_utc()
+                + chrono::TimeDelta::seconds(
+                    at_zone.as_ref().map_or(0, |z| i64::from(z.offset_seconds)),
+                );
+            out.append_value(render(items, &local, at_zone.as_ref()));
         }
         let array: ArrayRef = Arc::new(out.finish());
         columnar(array, scalar)
@@ -512,7 +539,14 @@ const ROMAN: [&str; 12] = [
     "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
 ];
 
-fn render(items: &[Item], at: &NaiveDateTime, with_zone: bool) -> String {
+/// Where a timestamptz's instant falls in its zone: the offset east of UTC and the zone's
+/// abbreviation then.
+struct AtZone {
+    offset_seconds: i32,
+    abbreviation: String,
+}
+
+fn render(items: &[Item], at: &NaiveDateTime, zone: Option<&AtZone>) -> String {
     let mut out = String::new();
     for item in items {
         match item {
@@ -522,7 +556,7 @@ fn render(items: &[Item], at: &NaiveDateTime, with_zone: bool) -> String {
                 fill_mode,
                 ordinal,
             } => {
-                let number = write_field(&mut out, *field, *fill_mode, at, with_zone);
+                let number = write_field(&mut out, *field, *fill_mode, at, zone);
                 if let (Some(case), Some(n)) = (ordinal, number) {
                     let suffix = ordinal_suffix(n);
                     match case {
@@ -552,7 +586,7 @@ fn write_field(
     field: Field,
     fill_mode: bool,
     at: &NaiveDateTime,
-    with_zone: bool,
+    zone: Option<&AtZone>,
 ) -> Option<i64> {
     let number = |out: &mut String, value: i64, width: usize| {
         if fill_mode {
@@ -677,23 +711,39 @@ fn write_field(
             });
             None
         }
-        // A timestamp without time zone has no zone to name; a timestamptz is in UTC.
+        // A timestamp without time zone has no zone to name; a timestamptz is in its own.
         Field::ZoneName(case) => {
-            if with_zone {
-                out.push_str(if case == Case::Lower { "utc" } else { "UTC" });
+            if let Some(zone) = zone {
+                out.push_str(&match case {
+                    Case::Lower => zone.abbreviation.to_ascii_lowercase(),
+                    _ => zone.abbreviation.clone(),
+                });
             }
             None
         }
         Field::ZoneHours => {
-            out.push_str(if with_zone { "+00" } else { "" });
+            if let Some(zone) = zone {
+                let sign = if zone.offset_seconds < 0 { '-' } else { '+' };
+                out.push_str(&format!(
+                    "{sign}{:02}",
+                    zone.offset_seconds.unsigned_abs() / 3600
+                ));
+            }
             None
         }
         Field::ZoneMinutes => {
-            out.push_str(if with_zone { "00" } else { "" });
+            if let Some(zone) = zone {
+                out.push_str(&format!(
+                    "{:02}",
+                    zone.offset_seconds.unsigned_abs() / 60 % 60
+                ));
+            }
             None
         }
         Field::ZoneOffset => {
-            out.push_str(if with_zone { "+00" } else { "" });
+            if let Some(zone) = zone {
+                write_offset(out, zone.offset_seconds);
+            }
             None
         }
     }
@@ -705,7 +755,7 @@ mod tests {
 
     fn format(template: &str, at: &str) -> String {
         let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S%.f").unwrap();
-        render(&parse(template), &at, false)
+        render(&parse(template), &at, None)
     }
 
     #[test]

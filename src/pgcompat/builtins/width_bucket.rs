@@ -7,9 +7,11 @@
 use std::cmp::Ordering;
 use std::sync::{Arc, LazyLock};
 
-use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int32Builder, make_comparator};
+use datafusion::arrow::array::{
+    Array, ArrayRef, ArrowPrimitiveType, AsArray, Int32Builder, PrimitiveArray, make_comparator,
+};
 use datafusion::arrow::compute::{SortOptions, cast};
-use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type};
+use datafusion::arrow::datatypes::{DataType, Decimal128Type, Float64Type, Int32Type};
 use datafusion::common::{DataFusionError, Result, exec_err};
 use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
@@ -166,58 +168,41 @@ fn equal_widths(
     count: &ArrayRef,
 ) -> Result<ArrayRef> {
     let counts = cast(count, &DataType::Int32)?;
-    let counts = counts.as_primitive::<datafusion::arrow::datatypes::Int32Type>();
-    let floats = [x, low, high].iter().any(|a| a.data_type().is_floating());
-    let mut out = Int32Builder::with_capacity(x.len());
-    if floats {
-        let [x, low, high] = [x, low, high].map(|a| cast(a, &DataType::Float64));
-        let (x, low, high) = (x?, low?, high?);
-        let [x, low, high] = [&x, &low, &high].map(|a| a.as_primitive::<Float64Type>());
-        for row in 0..x.len() {
-            if [
-                x.is_null(row),
-                low.is_null(row),
-                high.is_null(row),
-                counts.is_null(row),
-            ]
-            .contains(&true)
-            {
-                out.append_null();
-                continue;
-            }
-            out.append_value(bucket(
-                x.value(row),
-                low.value(row),
-                high.value(row),
-                counts.value(row),
-                float_position,
-            )?);
-        }
+    let counts = counts.as_primitive::<Int32Type>();
+    if [x, low, high].iter().any(|a| a.data_type().is_floating()) {
+        buckets::<Float64Type>(&DataType::Float64, [x, low, high], counts, float_position)
     } else {
         let exact = DataType::Decimal128(38, SCALE);
-        let [x, low, high] = [x, low, high].map(|a| cast(a, &exact));
-        let (x, low, high) = (x?, low?, high?);
-        let [x, low, high] = [&x, &low, &high].map(|a| a.as_primitive::<Decimal128Type>());
-        for row in 0..x.len() {
-            if [
-                x.is_null(row),
-                low.is_null(row),
-                high.is_null(row),
-                counts.is_null(row),
-            ]
-            .contains(&true)
-            {
-                out.append_null();
-                continue;
-            }
-            out.append_value(bucket(
-                x.value(row),
-                low.value(row),
-                high.value(row),
-                counts.value(row),
-                exact_position,
-            )?);
+        buckets::<Decimal128Type>(&exact, [x, low, high], counts, exact_position)
+    }
+}
+
+/// The bucket of each row, its operand and bounds read as `T` (of type `as_type`).
+fn buckets<T: ArrowPrimitiveType>(
+    as_type: &DataType,
+    operands: [&ArrayRef; 3],
+    counts: &PrimitiveArray<Int32Type>,
+    position: impl Fn(T::Native, T::Native, T::Native, i32) -> Result<i32> + Copy,
+) -> Result<ArrayRef>
+where
+    T::Native: PartialOrd,
+{
+    let [x, low, high] = operands.map(|a| cast(a, as_type));
+    let (x, low, high) = (x?, low?, high?);
+    let [x, low, high] = [&x, &low, &high].map(|a| a.as_primitive::<T>());
+    let mut out = Int32Builder::with_capacity(x.len());
+    for row in 0..x.len() {
+        if x.is_null(row) || low.is_null(row) || high.is_null(row) || counts.is_null(row) {
+            out.append_null();
+            continue;
         }
+        out.append_value(bucket(
+            x.value(row),
+            low.value(row),
+            high.value(row),
+            counts.value(row),
+            position,
+        )?);
     }
     Ok(Arc::new(out.finish()))
 }

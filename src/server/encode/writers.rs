@@ -30,6 +30,7 @@ use super::EncodeError;
 use super::render::{
     self, Magnitude, PG_EPOCH_DAYS, PG_EPOCH_USECS, TimestampStyle, USECS_PER_DAY,
 };
+use crate::pgcompat::time_zone::{Zone, is_utc, write_offset};
 use crate::pgcompat::types::{is_scalar, plain_type, scalar_type};
 
 /// Renders the values of one downcast Arrow array. `text`, `binary` and `json` are only
@@ -460,11 +461,31 @@ fn micros_floor(v: i64, unit: TimeUnit) -> Option<i64> {
     }
 }
 
-/// Timestamp(unit, tz) → `timestamp` or (with a zone) `timestamptz`, rendered in UTC.
+/// Timestamp(unit, tz) → `timestamp` or (with a zone) `timestamptz`, rendered in the type's
+/// zone (the server gives results the session's) with its offset.
 struct TimestampW<'a> {
     prim: Prim<'a, i64>,
     unit: TimeUnit,
-    utc: bool,
+    zone: Stamp,
+}
+
+/// Appends a timestamp's offset, before its era where it has one (`… 19:03:57-04:56:02 BC`).
+fn put_before_era(out: &mut Vec<u8>, offset: &str) {
+    if out.ends_with(b" BC") {
+        out.truncate(out.len() - 3);
+        out.extend_from_slice(offset.as_bytes());
+        out.extend_from_slice(b" BC");
+    } else {
+        out.extend_from_slice(offset.as_bytes());
+    }
+}
+
+/// What a timestamp is written with.
+#[derive(Clone, Copy)]
+enum Stamp {
+    Plain,
+    Utc,
+    Zoned(Zone),
 }
 
 impl TimestampW<'_> {
@@ -480,12 +501,21 @@ impl Writer for TimestampW<'_> {
         self.prim.is_null(i)
     }
     fn text(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        let style = if self.utc {
-            TimestampStyle::Utc
-        } else {
-            TimestampStyle::Plain
-        };
-        render::put_timestamp(out, self.micros(i)?, style);
+        let micros = self.micros(i)?;
+        match self.zone {
+            Stamp::Plain => render::put_timestamp(out, micros, TimestampStyle::Plain),
+            Stamp::Utc => render::put_timestamp(out, micros, TimestampStyle::Utc),
+            Stamp::Zoned(zone) => {
+                let offset = zone.offset_at(micros);
+                let local = micros
+                    .checked_add(i64::from(offset) * 1_000_000)
+                    .ok_or_else(|| out_of_range("timestamp"))?;
+                render::put_timestamp(out, local, TimestampStyle::Plain);
+                let mut written = String::new();
+                write_offset(&mut written, offset);
+                put_before_era(out, &written);
+            }
+        }
         Ok(())
     }
     fn binary(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
@@ -497,13 +527,26 @@ impl Writer for TimestampW<'_> {
         Ok(())
     }
     fn json(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        let style = if self.utc {
-            TimestampStyle::JsonUtc
-        } else {
-            TimestampStyle::JsonPlain
-        };
+        let micros = self.micros(i)?;
         out.push(b'"');
-        render::put_timestamp(out, self.micros(i)?, style);
+        match self.zone {
+            Stamp::Plain => render::put_timestamp(out, micros, TimestampStyle::JsonPlain),
+            Stamp::Utc => render::put_timestamp(out, micros, TimestampStyle::JsonUtc),
+            Stamp::Zoned(zone) => {
+                // XSD offsets always have minutes: `+08:00`.
+                let offset = zone.offset_at(micros);
+                let local = micros
+                    .checked_add(i64::from(offset) * 1_000_000)
+                    .ok_or_else(|| out_of_range("timestamp"))?;
+                render::put_timestamp(out, local, TimestampStyle::JsonPlain);
+                let mut written = String::new();
+                write_offset(&mut written, offset);
+                if written.len() == 3 {
+                    written.push_str(":00");
+                }
+                put_before_era(out, &written);
+            }
+        }
         out.push(b'"');
         Ok(())
     }
@@ -959,10 +1002,15 @@ fn dispatch_plain<'a, V: Visit<'a>>(array: &'a dyn Array, v: V) -> Result<V::Out
                 TimeUnit::Microsecond => prim::<TimestampMicrosecondType>(array)?,
                 TimeUnit::Nanosecond => prim::<TimestampNanosecondType>(array)?,
             };
+            let zone = match tz.as_deref() {
+                None => Stamp::Plain,
+                Some(zone) if is_utc(zone) => Stamp::Utc,
+                Some(zone) => Zone::parse(zone).map_or(Stamp::Utc, Stamp::Zoned),
+            };
             v.visit(TimestampW {
                 prim,
                 unit: *unit,
-                utc: tz.is_some(),
+                zone,
             })
         }
         D::Time32(unit @ TimeUnit::Second) => v.visit(TimeW {
