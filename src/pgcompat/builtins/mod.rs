@@ -10,8 +10,10 @@
 //! - [`regexp_split_to_array`]: text split by a regular expression;
 //! - [`interval_mul`]: `interval * number` and `interval / number`;
 //! - [`age`]: the interval between timestamps in years, months and days;
+//! - [`date_trunc`]: DataFusion's, and PostgreSQL's of an interval;
 //! - [`justify`]: `justify_days`, `justify_hours`, `justify_interval`;
 //! - [`isfinite`]: whether a date, timestamp or interval is finite;
+//! - [`make_interval`]: `make_interval`, `make_timestamp` and `make_time`;
 //! - [`timezone`]: `AT TIME ZONE`;
 //! - [`percentile_disc`]: the discrete percentile, an aggregate;
 //! - [`mode`]: the most frequent value, an aggregate (both keep a group's values in
@@ -24,11 +26,13 @@
 //!   `ceiling` (`ceil`).
 
 mod age;
+mod date_trunc;
 mod group_values;
 mod interval_mul;
 mod interval_span;
 mod isfinite;
 mod justify;
+mod make_interval;
 mod mode;
 mod numeric;
 mod numeric_div;
@@ -114,11 +118,23 @@ pub fn register(state: &mut SessionState) -> Result<()> {
         interval_mul::IntervalDiv::new(),
     )))?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(age::Age::new())))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        date_trunc::DateTrunc::new(),
+    )))?;
     state.register_udf(Arc::new(
         ScalarUDF::new_from_impl(isfinite::IsFinite::new()),
     ))?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         regexp_split_to_array::RegexpSplitToArray::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        make_interval::MakeInterval::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        make_interval::MakeTimestamp::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        make_interval::MakeTime::new(),
     )))?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         width_bucket::WidthBucket::new(),

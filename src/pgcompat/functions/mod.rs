@@ -96,6 +96,8 @@ pub enum Behaviour {
     /// (custlake takes no advisory locks).
     Nothing,
     QuoteIdent,
+    QuoteLiteral,
+    QuoteNullable,
     /// `parse_ident('a."B".c')` → `{a,B,c}`.
     ParseIdent,
     /// `format('%s …', …)` with `%s`, `%I`, `%L` and `%%`.
@@ -220,7 +222,9 @@ pub fn all(catalogs: Arc<dyn CatalogProviderList>, shared: Arc<Shared>) -> Vec<S
                     | B::FormatType
                     | B::EncodingToChar
                     | B::SizePretty
-                    | B::QuoteIdent => Volatility::Immutable,
+                    | B::QuoteIdent
+                    | B::QuoteLiteral
+                    | B::QuoteNullable => Volatility::Immutable,
                     B::SetConfig => Volatility::Volatile,
                     _ => Volatility::Stable,
                 };

@@ -1,5 +1,5 @@
 //! PostgreSQL's text functions DataFusion lacks or writes differently: `quote_ident`,
-//! `parse_ident`, `format`, `json_build_object`, and `like_pattern_escaped_by` (a LIKE pattern
+//! `quote_literal`, `quote_nullable`, `parse_ident`, `format`, `json_build_object`, and `like_pattern_escaped_by` (a LIKE pattern
 //! with another escape character, escaped with `\`).
 
 use std::sync::Arc;
@@ -53,6 +53,22 @@ pub(super) fn specs() -> Vec<Spec> {
             DataType::Utf8,
             "An identifier quoted if it needs to be.",
             "quote_ident(text)",
+        ),
+        (
+            "quote_literal",
+            B::QuoteLiteral,
+            &[1],
+            DataType::Utf8,
+            "A value as a quoted SQL literal (quotes doubled, backslashes as an E'' string); NULL for NULL.",
+            "quote_literal(value)",
+        ),
+        (
+            "quote_nullable",
+            B::QuoteNullable,
+            &[1],
+            DataType::Utf8,
+            "A value as a quoted SQL literal, or the text NULL for NULL.",
+            "quote_nullable(value)",
         ),
     ]
 }
@@ -163,6 +179,16 @@ pub(super) fn invoke(f: &PgFunction, call: &Call<'_>) -> Result<ColumnarValue> {
                 idents
                     .iter()
                     .map(|i| i.map(quote_ident))
+                    .collect::<StringArray>(),
+            )
+        }
+        B::QuoteLiteral | B::QuoteNullable => {
+            let values = texts(&a[0], rows)?;
+            let null = matches!(f.behaviour, B::QuoteNullable).then_some("NULL".to_string());
+            Arc::new(
+                values
+                    .iter()
+                    .map(|v| v.map(quote_literal).or_else(|| null.clone()))
                     .collect::<StringArray>(),
             )
         }

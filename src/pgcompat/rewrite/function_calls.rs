@@ -3,7 +3,7 @@
 //! PostgreSQL's (which takes only float8 and interval), `array_length(a, d)` of an empty
 //! array is NULL, not 0, and `array_remove(a, NULL)` removes the NULLs (DataFusion's returns
 //! NULL). `mod(a, b)` is `a % b` and `div(a, b)` the numeric quotient truncated, which
-//! DataFusion lacks.
+//! DataFusion lacks. `make_interval(days => 10)` gets every parameter, by position.
 
 use datafusion::sql::sqlparser::ast::{
     BinaryOperator, CastKind, DataType as SqlType, Expr, FunctionArg, FunctionArgExpr,
@@ -29,7 +29,7 @@ pub(super) fn postgres_function(expr: &mut Expr) -> bool {
     };
     if !matches!(
         name.as_str(),
-        "percentile_cont" | "array_length" | "array_remove" | "mod" | "div"
+        "percentile_cont" | "array_length" | "array_remove" | "mod" | "div" | "make_interval"
     ) {
         return false;
     }
@@ -103,6 +103,54 @@ pub(super) fn postgres_function(expr: &mut Expr) -> bool {
             };
             true
         }
+        "make_interval" => {
+            // Every parameter given, by position: DataFusion fills no gaps between named ones.
+            let FunctionArguments::List(list) = &mut function.args else {
+                return false;
+            };
+            let mut values: Vec<Option<Expr>> = vec![None; MAKE_INTERVAL_PARAMETERS.len()];
+            for (position, arg) in list.args.iter().enumerate() {
+                let (index, value) = match arg {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => (Some(position), e),
+                    FunctionArg::Named {
+                        name,
+                        arg: FunctionArgExpr::Expr(e),
+                        ..
+                    }
+                    | FunctionArg::ExprNamed {
+                        name: Expr::Identifier(name),
+                        arg: FunctionArgExpr::Expr(e),
+                        ..
+                    } => (
+                        MAKE_INTERVAL_PARAMETERS
+                            .iter()
+                            .position(|p| *p == folded(name)),
+                        e,
+                    ),
+                    _ => return true,
+                };
+                // An unknown name is left for DataFusion to refuse.
+                let Some(slot) = index.and_then(|i| values.get_mut(i)) else {
+                    return true;
+                };
+                *slot = Some(value.clone());
+            }
+            let zero = |i: usize| match i {
+                6 => Expr::value(Value::Number("0.0".to_string(), false)),
+                _ => Expr::value(Value::Number("0".to_string(), false)),
+            };
+            let args = values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| v.unwrap_or_else(|| zero(i)))
+                .collect();
+            *expr = call("make_interval", args);
+            true
+        }
         _ => false,
     }
 }
+
+/// `make_interval`'s parameters in order, as PostgreSQL names them.
+const MAKE_INTERVAL_PARAMETERS: [&str; 7] =
+    ["years", "months", "weeks", "days", "hours", "mins", "secs"];

@@ -10,7 +10,8 @@
 //!    ROLLUP and CUBE as PostgreSQL does, [`wildcards`] and then [`column_names`] read the select list as
 //!    the client wrote it (a wildcard excludes the columns named before it; names come from
 //!    the expressions before the subquery passes replace them), [`set_returning`] makes a
-//!    listed `generate_series` return rows, then
+//!    listed `generate_series` return rows, [`exists_in_select_list`] counts the rows of a
+//!    listed EXISTS, then
 //!    [`select_list_subqueries`] turns the list's subqueries into joins and arrays
 //!    ([`array_subquery`], [`in_subquery`], [`scalar_join`], [`domain_join`]) before the walk
 //!    goes down into them;
@@ -26,8 +27,8 @@
 //!    [`first_value`], [`operators`] (LIKE … ESCAPE, SIMILAR TO, `-2 ^ 2`, AT TIME ZONE), [`set_returning`] (`_pg_expandarray`,
 //!    field access, `generate_subscripts`), [`function_calls`] (`percentile_cont`,
 //!    `array_length`), [`names`] (`pg_catalog.f(…)`), [`operators`]
-//!    (COLLATE, `OPERATOR(…)`), [`casts`] (timestamp literals, array literals, then
-//!    PostgreSQL's types).
+//!    (COLLATE, `OPERATOR(…)`), [`interval_literals`], [`casts`] (timestamp literals, array
+//!    literals, then PostgreSQL's types).
 //!
 //! Before any of them, [`unsupported`] refuses what DataFusion would answer differently.
 //!
@@ -39,12 +40,14 @@ mod ast;
 mod casts;
 mod column_names;
 mod domain_join;
+mod exists_in_select_list;
 mod fetch_first;
 mod first_value;
 mod from_functions;
 mod function_calls;
 mod grouping_sets;
 mod in_subquery;
+mod interval_literals;
 mod names;
 mod operators;
 mod order_by_subqueries;
@@ -172,6 +175,7 @@ impl VisitorMut for Rewriter<'_> {
         wildcards::exclude_named_columns_from_wildcards(select);
         column_names::name_columns_as_postgres_does(select);
         set_returning::series_in_select_list(select);
+        self.exists_in_select_list(select);
         self.select_list_subqueries(select);
         ControlFlow::Continue(())
     }
@@ -224,6 +228,7 @@ impl VisitorMut for Rewriter<'_> {
             || names::unqualify_catalog_function(expr)
             || operators::collate(expr)
             || operators::custom_operator(expr)
+            || interval_literals::interval_text(expr)
             || casts::timestamp_without_seconds(expr)
             || casts::array_literal(expr)
             || casts::postgres_type(expr);
