@@ -1,8 +1,9 @@
 //! `EXISTS (subquery)` in a select list (alone or inside CASE, coalesce …), which DataFusion
-//! plans only in WHERE: the subquery's rows counted instead, `(SELECT count(*) FROM … WHERE …)
-//! > 0` (`= 0` for NOT EXISTS), a scalar subquery DataFusion decorrelates. Only a plain SELECT
-//! without aggregates or window functions is counted so: its rows are then those of its FROM
-//! and WHERE, whatever it selects. Any other EXISTS is left to DataFusion.
+//! plans only in WHERE: the subquery's rows counted instead, as
+//! `(SELECT count(*) FROM … WHERE …) > 0` (`= 0` for NOT EXISTS), a scalar subquery
+//! DataFusion decorrelates. Only a plain SELECT without aggregates or window functions is
+//! counted so: its rows are then those of its FROM and WHERE, whatever it selects. Any other
+//! EXISTS is left to DataFusion.
 
 use std::ops::ControlFlow;
 
