@@ -6,20 +6,26 @@
 //!   that time in the session's zone, whatever the zone of the type it becomes;
 //! - a timestamptz made into wall-clock time (a date, a timestamp, a time, text) and the
 //!   fields, truncations and `to_char` of a timestamptz are those of the session's zone;
-//! - a query's timestamptz results are in the session's zone, so that clients are sent the
-//!   session's offset (`2024-06-30 20:00:00+08`).
+//! - a query's timestamptz results are put in the session's zone as they stream out
+//!   ([`results_in_zone`]), so that clients are sent the session's offset
+//!   (`2024-06-30 20:00:00+08`).
 //!
 //! A UTC session changes nothing: the lake's zone is UTC.
 
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::array::RecordBatch;
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use datafusion::common::config::ConfigOptions;
 use datafusion::common::{DFSchema, Result, ScalarValue};
 use datafusion::execution::FunctionRegistry;
+use datafusion::execution::SendableRecordBatchStream;
 use datafusion::logical_expr::expr::{Cast, ScalarFunction, TryCast};
-use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, Projection, ScalarUDF};
+use datafusion::logical_expr::{Expr, ExprSchemable, LogicalPlan, ScalarUDF};
 use datafusion::optimizer::AnalyzerRule;
+use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
+use futures::StreamExt;
 
 use super::cast_rules::rewrite_expressions;
 use super::time_zone::is_utc;
@@ -125,50 +131,51 @@ impl SessionZone {
     }
 }
 
-/// `plan` with its timestamptz results in `session`'s zone.
-fn results_in_session_zone(plan: LogicalPlan, session: &str) -> Result<LogicalPlan> {
-    let schema = plan.schema();
-    let needed = schema
+/// `stream` with its timestamptz columns in the zone `session` (Arrow's zone name): the
+/// same instants, so that the encoder writes the session's offset. Only the types change —
+/// the plan is left as it is (a projection over an ORDER BY would be repartitioned by
+/// DataFusion, and its rows would lose their order).
+pub fn results_in_zone(
+    stream: SendableRecordBatchStream,
+    session: &str,
+) -> SendableRecordBatchStream {
+    let input = stream.schema();
+    let needed = input
         .fields()
         .iter()
         .any(|field| other_zone(field.data_type(), session).is_some());
-    if !needed
-        || !matches!(
-            plan,
-            LogicalPlan::Projection(_)
-                | LogicalPlan::Sort(_)
-                | LogicalPlan::Limit(_)
-                | LogicalPlan::Aggregate(_)
-                | LogicalPlan::Filter(_)
-                | LogicalPlan::TableScan(_)
-                | LogicalPlan::Union(_)
-                | LogicalPlan::Distinct(_)
-                | LogicalPlan::Window(_)
-                | LogicalPlan::Join(_)
-                | LogicalPlan::SubqueryAlias(_)
-                | LogicalPlan::Values(_)
-        )
-    {
-        return Ok(plan);
+    if is_utc(session) || !needed {
+        return stream;
     }
-    let columns = schema
+    let fields: Vec<Field> = input
+        .fields()
         .iter()
-        .map(|(qualifier, field)| {
-            let column = Expr::Column(datafusion::common::Column::new(
-                qualifier.cloned(),
-                field.name(),
-            ));
-            match other_zone(field.data_type(), session) {
-                Some((unit, _)) => in_zone(column, *unit, session)
-                    .alias_qualified(qualifier.cloned(), field.name()),
-                None => column,
-            }
+        .map(|field| match other_zone(field.data_type(), session) {
+            Some((unit, _)) => field
+                .as_ref()
+                .clone()
+                .with_data_type(DataType::Timestamp(*unit, Some(session.into()))),
+            None => field.as_ref().clone(),
         })
-        .collect::<Vec<_>>();
-    Ok(LogicalPlan::Projection(Projection::try_new(
-        columns,
-        Arc::new(plan),
-    )?))
+        .collect();
+    let schema = Arc::new(Schema::new_with_metadata(fields, input.metadata().clone()));
+    let output = Arc::clone(&schema);
+    let batches = stream.map(move |batch| {
+        let batch = batch?;
+        let columns = batch
+            .columns()
+            .iter()
+            .zip(output.fields())
+            .map(
+                |(column, field)| match column.data_type() == field.data_type() {
+                    true => Ok(Arc::clone(column)),
+                    false => Ok(cast(column, field.data_type())?),
+                },
+            )
+            .collect::<Result<Vec<_>>>()?;
+        Ok(RecordBatch::try_new(Arc::clone(&output), columns)?)
+    });
+    Box::pin(RecordBatchStreamAdapter::new(schema, batches))
 }
 
 impl AnalyzerRule for SessionZone {
@@ -185,8 +192,6 @@ impl AnalyzerRule for SessionZone {
         if is_utc(&session) {
             return Ok(plan);
         }
-        let plan =
-            rewrite_expressions(plan, |e, schema| self.in_session_zone(e, schema, &session))?;
-        results_in_session_zone(plan, &session)
+        rewrite_expressions(plan, |e, schema| self.in_session_zone(e, schema, &session))
     }
 }

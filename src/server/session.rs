@@ -437,7 +437,12 @@ impl Session {
         let frame = self.ctx.execute_logical_plan(plan).await?;
         let task = Arc::new(frame.task_ctx());
         let physical = interruptible(frame.create_physical_plan().await?, interrupt)?;
-        Ok(self.cpu.run(physical, task))
+        let zone = task.session_config().options().execution.time_zone.clone();
+        let stream = self.cpu.run(physical, task);
+        Ok(match zone {
+            Some(zone) => crate::pgcompat::session_zone::results_in_zone(stream, &zone),
+            None => stream,
+        })
     }
 }
 
