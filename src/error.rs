@@ -52,6 +52,7 @@ pub mod sqlstate {
     pub const INTERNAL_ERROR: &str = "XX000";
     pub const INVALID_REGULAR_EXPRESSION: &str = "2201B";
     pub const INVALID_ARGUMENT_FOR_WIDTH_BUCKET: &str = "2201G";
+    pub const ARRAY_SUBSCRIPT_ERROR: &str = "2202E";
     pub const DATA_CORRUPTED: &str = "XX001";
 }
 

@@ -2,7 +2,9 @@
 //! [`ExprPlanner`] sees each binary operator with its operands' types, before DataFusion
 //! looks for a kernel.
 //! - `interval * number`, `number * interval` and `interval / number` are
-//!   [`interval_mul`](super::builtins) and `interval_div` (DataFusion has no such kernels).
+//!   [`interval_mul`](super::builtins) and `interval_div` (DataFusion has no such kernels);
+//! - `a && b` of arrays (they overlap) is `array_has_any(a, b)`, and `text ^@ prefix` is
+//!   `starts_with(text, prefix)`, which DataFusion's SQL planner does not know.
 
 use std::sync::Arc;
 
@@ -18,14 +20,19 @@ use datafusion::sql::sqlparser::ast::BinaryOperator;
 pub struct PgOperators {
     interval_mul: Arc<ScalarUDF>,
     interval_div: Arc<ScalarUDF>,
+    array_has_any: Arc<ScalarUDF>,
+    starts_with: Arc<ScalarUDF>,
 }
 
 impl PgOperators {
-    /// `registry` must hold pgcompat's `interval_mul` and `interval_div`.
+    /// `registry` must hold pgcompat's `interval_mul` and `interval_div`, and DataFusion's
+    /// `array_has_any` and `starts_with`.
     pub fn new(registry: &dyn FunctionRegistry) -> Result<Self> {
         Ok(PgOperators {
             interval_mul: registry.udf("interval_mul")?,
             interval_div: registry.udf("interval_div")?,
+            array_has_any: registry.udf("array_has_any")?,
+            starts_with: registry.udf("starts_with")?,
         })
     }
 }
@@ -57,6 +64,12 @@ impl ExprPlanner for PgOperators {
             }
             BinaryOperator::Divide if is_interval(&left) && is_number(&right) => {
                 PlannerResult::Planned(call(&self.interval_div, vec![left, right]))
+            }
+            BinaryOperator::PGOverlap => {
+                PlannerResult::Planned(call(&self.array_has_any, vec![left, right]))
+            }
+            BinaryOperator::PGStartsWith => {
+                PlannerResult::Planned(call(&self.starts_with, vec![left, right]))
             }
             op => PlannerResult::Original(RawBinaryExpr { op, left, right }),
         })

@@ -15,7 +15,7 @@ use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 
-use super::{DOC_SECTION, columnar};
+use super::columnar;
 
 const DAY: i64 = 86_400_000_000_000;
 
@@ -90,47 +90,26 @@ pub struct Justify {
     documentation: &'static LazyLock<Documentation>,
 }
 
-macro_rules! documented {
-    ($name:ident, $what:literal, $example:literal) => {
-        static $name: LazyLock<Documentation> = LazyLock::new(|| {
-            Documentation::builder(DOC_SECTION, $what, concat!(stringify!($name), "(x)"))
-                .with_argument("x", "An interval.")
-                .with_sql_example($example)
-                .build()
-        });
-    };
-}
-
 documented!(
     JUSTIFY_DAYS,
     "Adjusts an interval so that 30-day periods are months.",
+    "An interval.",
     "```sql\n> SELECT justify_days(interval '35 days');\n+--------------+\n| justify_days |\n+--------------+\n| 1 mon 5 days |\n+--------------+\n```"
 );
 documented!(
     JUSTIFY_HOURS,
     "Adjusts an interval so that 24-hour periods are days.",
+    "An interval.",
     "```sql\n> SELECT justify_hours(interval '27 hours');\n+----------------+\n| justify_hours  |\n+----------------+\n| 1 day 03:00:00 |\n+----------------+\n```"
 );
 documented!(
     JUSTIFY_INTERVAL,
     "Adjusts an interval with justify_days and justify_hours, with sign adjustments.",
+    "An interval.",
     "```sql\n> SELECT justify_interval(interval '1 mon -1 hour');\n+---------------------+\n| justify_interval    |\n+---------------------+\n| 29 days 23:00:00    |\n+---------------------+\n```"
 );
 
-// A function is known by its name.
-impl PartialEq for Justify {
-    fn eq(&self, other: &Self) -> bool {
-        self.name == other.name
-    }
-}
-
-impl Eq for Justify {}
-
-impl std::hash::Hash for Justify {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.name.hash(state);
-    }
-}
+known_by_name!(Justify);
 
 impl Justify {
     pub fn days() -> Self {

@@ -8,6 +8,10 @@
 //! - [`interval_span`]: what intervals compare by;
 //! - [`width_bucket`]: the bucket of a number;
 //! - [`regexp_split_to_array`]: text split by a regular expression;
+//! - [`regexp_matches`]: the matches `regexp_matches` returns as rows;
+//! - [`trim_array`]: an array without its last elements;
+//! - [`degrees_trig`]: `sind`, `cosd`, `tand`;
+//! - [`scale`]: `scale`, `min_scale`, `trim_scale` of a numeric;
 //! - [`interval_mul`]: `interval * number` and `interval / number`;
 //! - [`age`]: the interval between timestamps in years, months and days;
 //! - [`date_trunc`]: DataFusion's, and PostgreSQL's of an interval;
@@ -25,8 +29,46 @@
 //! - PostgreSQL's names for DataFusion's functions: `every` (`bool_and`), `sign` (`signum`),
 //!   `ceiling` (`ceil`).
 
+/// A `static` documentation of a one-argument function named after it (`$name` in capitals).
+macro_rules! documented {
+    ($name:ident, $what:literal, $argument:literal, $example:literal) => {
+        static $name: std::sync::LazyLock<datafusion::logical_expr::Documentation> =
+            std::sync::LazyLock::new(|| {
+                let name = stringify!($name).to_ascii_lowercase();
+                datafusion::logical_expr::Documentation::builder(
+                    super::DOC_SECTION,
+                    $what,
+                    format!("{name}(x)"),
+                )
+                .with_argument("x", $argument)
+                .with_sql_example($example)
+                .build()
+            });
+    };
+}
+
+/// Equality and hashing by `name`, for a struct that serves several functions (one value each).
+macro_rules! known_by_name {
+    ($type:ty) => {
+        impl PartialEq for $type {
+            fn eq(&self, other: &Self) -> bool {
+                self.name == other.name
+            }
+        }
+
+        impl Eq for $type {}
+
+        impl std::hash::Hash for $type {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.name.hash(state);
+            }
+        }
+    };
+}
+
 mod age;
 mod date_trunc;
+mod degrees_trig;
 mod group_values;
 mod interval_mul;
 mod interval_span;
@@ -37,11 +79,14 @@ mod mode;
 mod numeric;
 mod numeric_div;
 mod percentile_disc;
+mod regexp_matches;
 mod regexp_split_to_array;
 mod round_half_even;
+mod scale;
 mod similar_to_escape;
 mod timezone;
 mod to_char;
+mod trim_array;
 mod width_bucket;
 
 use std::sync::Arc;
@@ -127,6 +172,18 @@ pub fn register(state: &mut SessionState) -> Result<()> {
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         regexp_split_to_array::RegexpSplitToArray::new(),
     )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        regexp_matches::RegexpMatchesArray::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        trim_array::TrimArray::new(),
+    )))?;
+    for function in degrees_trig::DegreesTrig::all() {
+        state.register_udf(Arc::new(ScalarUDF::new_from_impl(function)))?;
+    }
+    for function in scale::Scale::all() {
+        state.register_udf(Arc::new(ScalarUDF::new_from_impl(function)))?;
+    }
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         make_interval::MakeInterval::new(),
     )))?;

@@ -56,7 +56,8 @@ fn is_text(t: &DataType) -> bool {
     )
 }
 
-fn compiled(pattern: &str, flags: &str) -> Result<Regex> {
+/// `pattern` compiled with PostgreSQL's flags (`i`, `c`, `n`, `m`, `s`); others are refused (22023).
+pub(super) fn compiled(pattern: &str, flags: &str) -> Result<Regex> {
     let mut builder = RegexBuilder::new(pattern);
     for flag in flags.chars() {
         match flag {
@@ -78,6 +79,39 @@ fn compiled(pattern: &str, flags: &str) -> Result<Regex> {
             format!("invalid regular expression: {error}"),
         )))
     })
+}
+
+/// Calls `each` for every row of a `(text, pattern [, flags])` call: `None` where an argument
+/// is NULL, else the pattern compiled with the flags (once per distinct pattern), the text,
+/// and whether flag `g` (every match) was given.
+pub(super) fn for_each_row(
+    args: &ScalarFunctionArgs,
+    mut each: impl FnMut(Option<(&Regex, &str, bool)>) -> Result<()>,
+) -> Result<()> {
+    let arrays = args
+        .args
+        .iter()
+        .map(|a| Ok(cast(&a.to_array(args.number_rows)?, &DataType::Utf8)?))
+        .collect::<Result<Vec<ArrayRef>>>()?;
+    let texts = arrays[0].as_string::<i32>();
+    let patterns = arrays[1].as_string::<i32>();
+    let flags = arrays.get(2).map(|f| f.as_string::<i32>());
+    let mut regex: Option<(String, Regex)> = None;
+    for row in 0..texts.len() {
+        let flag = flags.map(|f| (f.is_null(row), f.value(row)));
+        if texts.is_null(row) || patterns.is_null(row) || flag.is_some_and(|(null, _)| null) {
+            each(None)?;
+            continue;
+        }
+        let flag = flag.map_or("", |(_, f)| f);
+        let global = flag.contains('g');
+        let others: String = flag.chars().filter(|c| *c != 'g').collect();
+        // The cache's key: the flags, then the pattern (a NUL cannot be in either).
+        let key = format!("{others}\0{}", patterns.value(row));
+        let regex = made_for(&mut regex, &key, |_| compiled(patterns.value(row), &others))?;
+        each(Some((regex, texts.value(row), global)))?;
+    }
+    Ok(())
 }
 
 /// The pieces of `text` between the matches of `regex` that split it.
@@ -121,31 +155,25 @@ impl ScalarUDFImpl for RegexpSplitToArray {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let scalar = all_scalar(&args.args);
-        let arrays = args
-            .args
-            .iter()
-            .map(|a| Ok(cast(&a.to_array(args.number_rows)?, &DataType::Utf8)?))
-            .collect::<Result<Vec<ArrayRef>>>()?;
-        let texts = arrays[0].as_string::<i32>();
-        let patterns = arrays[1].as_string::<i32>();
-        let flags = arrays.get(2).map(|f| f.as_string::<i32>());
         let mut out = ListBuilder::new(StringBuilder::new());
-        let mut regex: Option<(String, Regex)> = None;
-        for row in 0..texts.len() {
-            let flag = flags.map(|f| (f.is_null(row), f.value(row)));
-            if texts.is_null(row) || patterns.is_null(row) || flag.is_some_and(|(null, _)| null) {
-                out.append_null();
-                continue;
+        for_each_row(&args, |row| {
+            match row {
+                None => out.append_null(),
+                Some((_, _, true)) => {
+                    return Err(DataFusionError::External(Box::new(SqlError::new(
+                        sqlstate::INVALID_PARAMETER_VALUE,
+                        format!("{NAME}() does not support the \"global\" option"),
+                    ))));
+                }
+                Some((regex, text, false)) => {
+                    for piece in pieces(regex, text) {
+                        out.values().append_value(piece);
+                    }
+                    out.append(true);
+                }
             }
-            let flag = flag.map_or("", |(_, f)| f);
-            // The cache's key: the flags, then the pattern (a NUL cannot be in either).
-            let key = format!("{flag}\0{}", patterns.value(row));
-            let regex = made_for(&mut regex, &key, |_| compiled(patterns.value(row), flag))?;
-            for piece in pieces(regex, texts.value(row)) {
-                out.values().append_value(piece);
-            }
-            out.append(true);
-        }
+            Ok(())
+        })?;
         let lists: ArrayRef = Arc::new(out.finish());
         columnar(lists, scalar)
     }

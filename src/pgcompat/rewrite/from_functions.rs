@@ -29,7 +29,7 @@ impl Rewriter<'_> {
                 .as_ref()
                 .map(|a| a.columns.first().map_or(&a.name, |c| &c.name).clone())
                 .unwrap_or_else(|| Ident::new(function.clone()));
-            if let Some(array_function) = set_returning::split_to_array(&function) {
+            if let Some(array_function) = set_returning::array_behind(&function) {
                 let arguments = args
                     .args
                     .iter()

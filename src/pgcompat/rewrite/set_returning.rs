@@ -5,7 +5,8 @@
 //! of a select list returns its rows, as in PostgreSQL: it is `unnest` of DataFusion's
 //! `generate_series`, which returns one list; so are `string_to_table(…)` and
 //! `regexp_split_to_table(…)`, `unnest` of `string_to_array(…)` and
-//! `regexp_split_to_array(…)`, in a select list and in FROM.
+//! `regexp_split_to_array(…)`, in a select list and in FROM, and `regexp_matches(…)` (one
+//! row per match) `unnest` of `regexp_matches_array(…)`.
 
 use datafusion::sql::sqlparser::ast::{
     AccessExpr, BinaryOperator, CastKind, DataType as SqlType, Expr, FunctionArg, FunctionArgExpr,
@@ -24,11 +25,12 @@ fn calls(expr: &Expr, name: &str) -> bool {
         .is_some_and(|i| folded(i) == name))
 }
 
-/// The array function whose elements a set-returning function of splits returns.
-pub(super) fn split_to_array(function: &str) -> Option<&'static str> {
+/// The array function whose elements a set-returning function returns, one row each.
+pub(super) fn array_behind(function: &str) -> Option<&'static str> {
     match function {
         "string_to_table" => Some("string_to_array"),
         "regexp_split_to_table" => Some("regexp_split_to_array"),
+        "regexp_matches" => Some("regexp_matches_array"),
         _ => None,
     }
 }
@@ -45,7 +47,7 @@ pub(super) fn series_in_select_list(select: &mut Select) {
                 .last()
                 .and_then(|p| p.as_ident())
                 .map(folded)
-            && let Some(array_function) = split_to_array(&name)
+            && let Some(array_function) = array_behind(&name)
         {
             let mut function = function.clone();
             function.name = datafusion::sql::sqlparser::ast::ObjectName::from(vec![
