@@ -143,3 +143,6 @@ SELECT category, sum(quantity * unit_price) AS rev, round(avg(unit_price), 3) AS
 FROM order_items
 GROUP BY category
 ORDER BY category;
+
+-- variance and stddev of numerics (PostgreSQL computes them in numeric)
+SELECT variance(x) AS v, stddev(x) AS sd, var_pop(x) AS vp FROM (VALUES (1.0), (2.0), (4.0)) t(x);
