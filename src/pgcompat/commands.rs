@@ -27,12 +27,14 @@ use crate::error::{SqlError, sqlstate};
 /// A session command, recognised from its parsed statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// `SET [SESSION | LOCAL] name = value`; `None` is `DEFAULT` (and `RESET name`).
+    /// `SET [SESSION | LOCAL] name = value`; `None` is `DEFAULT`.
     Set {
         name: String,
         value: Option<String>,
         local: bool,
     },
+    /// `RESET name`: `SET name = DEFAULT` under its own tag.
+    Reset(String),
     ResetAll,
     DiscardAll,
     Show(String),
@@ -47,7 +49,7 @@ impl Command {
     pub fn tag(&self) -> &'static str {
         match self {
             Command::Set { .. } => "SET",
-            Command::ResetAll => "RESET",
+            Command::Reset(_) | Command::ResetAll => "RESET",
             Command::DiscardAll => "DISCARD ALL",
             Command::Show(_) | Command::ShowAll => "SHOW",
             Command::Accept(tag) => tag,
@@ -134,11 +136,7 @@ pub fn classify_statement(statement: &datafusion::sql::parser::Statement) -> Opt
             Some(if name == "all" {
                 Command::ResetAll
             } else {
-                Command::Set {
-                    name,
-                    value: None,
-                    local: false,
-                }
+                Command::Reset(name)
             })
         }
         _ => None,
@@ -190,11 +188,7 @@ pub fn classify(statement: &Statement) -> Option<Command> {
         },
         Statement::Reset(reset) => Some(match &reset.reset {
             Reset::ALL => Command::ResetAll,
-            Reset::ConfigurationParameter(name) => Command::Set {
-                name: object_name(name),
-                value: None,
-                local: false,
-            },
+            Reset::ConfigurationParameter(name) => Command::Reset(object_name(name)),
         }),
         Statement::ShowVariable { variable } => {
             let words: Vec<String> = variable
@@ -305,8 +299,14 @@ pub fn execute(
     let mut state = state.write();
     let config = state.config_mut().options_mut();
     match command {
-        Command::Set { name, value, local } => {
-            if *local {
+        Command::Set { .. } | Command::Reset(_) => {
+            // RESET is SET … TO DEFAULT.
+            let (name, value, local) = match command {
+                Command::Set { name, value, local } => (name, value.as_ref(), *local),
+                Command::Reset(name) => (name, None, false),
+                _ => return Ok(None),
+            };
+            if local {
                 match transaction_start {
                     Some(saved) => {
                         if saved.is_none() {

@@ -154,7 +154,9 @@ fn psql_scripted_session() {
         SELECT count(*) AS customers FROM customers;\n\
         SELECT customer_type, count(*) AS n FROM customers GROUP BY customer_type ORDER BY customer_type;\n\
         SELECT * FROM no_such_table;\n\
-        SELECT 1 + 1 AS two;\n";
+        SELECT 1 + 1 AS two;\n\
+        SET TimeZone = 'Asia/Shanghai';\n\
+        RESET TimeZone;\n";
     let mut out = Command::new("psql")
         .args([
             "-X",
@@ -216,6 +218,8 @@ fn psql_scripted_session() {
         "expected\n{expected_counts}\nin\n{stdout}"
     );
     assert!(stdout.contains(" two \n-----\n   2\n(1 row)\n"), "{stdout}");
+    // Each command answers with PostgreSQL's tag, which psql prints.
+    assert!(stdout.contains("\nSET\nRESET\n"), "{stdout}");
     assert!(
         stderr.contains("ERROR:  table 'custlake.public.no_such_table' not found"),
         "{stderr}"
