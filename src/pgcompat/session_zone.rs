@@ -5,7 +5,8 @@
 //! - a timestamptz made from wall-clock time (`'2024-06-30 12:00'`, a timestamp, a date) is
 //!   that time in the session's zone, whatever the zone of the type it becomes;
 //! - a timestamptz made into wall-clock time (a date, a timestamp, a time, text) and the
-//!   fields, truncations and `to_char` of a timestamptz are those of the session's zone;
+//!   fields, truncations, `age` and `to_char` of a timestamptz are those of the session's
+//!   zone;
 //! - a query's timestamptz results are put in the session's zone as they stream out
 //!   ([`results_in_zone`]), so that clients are sent the session's offset
 //!   (`2024-06-30 20:00:00+08`).

@@ -56,6 +56,16 @@ async fn timestamptz_in_the_session_zone_as_postgres() {
         .await,
         ["2024-06-30 20:00:00+08", "2024-06-30 12:00:00"]
     );
+    // age() counts the fields of the session's wall-clock times (in UTC it would be 30 days).
+    assert_eq!(
+        first_row(
+            &client,
+            "SELECT age(timestamptz '2024-03-01 00:00+08', timestamptz '2024-01-31 00:00+08'), \
+             age(timestamptz '2024-03-01 00:00+08', timestamp '2024-01-31 00:00')"
+        )
+        .await,
+        ["1 mon 1 day", "1 mon 1 day"]
+    );
     // A zone with daylight saving time: the offset of each instant.
     client
         .batch_execute("SET TimeZone = 'America/New_York'")

@@ -2,12 +2,14 @@
 //! PostgreSQL counts it — field by field, a negative field borrowing from the next larger
 //! one (a month borrowed as the days of the earlier value's month). `age(a)` is the age of
 //! `a` at today's midnight. Dates are read as their midnights; a timestamptz in the session's
-//! zone (UTC).
+//! zone.
 
 use std::sync::{Arc, LazyLock};
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
-use datafusion::arrow::array::{ArrayRef, AsArray, IntervalMonthDayNanoArray};
+use datafusion::arrow::array::{
+    ArrayRef, AsArray, IntervalMonthDayNanoArray, TimestampMicrosecondArray,
+};
 use datafusion::arrow::compute::{cast, try_binary};
 use datafusion::arrow::datatypes::{
     DataType, IntervalMonthDayNano, IntervalUnit, TimeUnit, TimestampMicrosecondType,
@@ -19,6 +21,7 @@ use datafusion::logical_expr::{
 };
 
 use super::{DOC_SECTION, all_scalar, columnar};
+use crate::pgcompat::time_zone::Zone;
 
 const NAME: &str = "age";
 
@@ -57,12 +60,23 @@ fn is_datetime(t: &DataType) -> bool {
     )
 }
 
-/// The values of `x` as naive microsecond timestamps (a timestamptz's in UTC).
-fn timestamps(x: &ArrayRef) -> Result<ArrayRef> {
-    Ok(cast(
-        &cast(x, &DataType::Timestamp(TimeUnit::Microsecond, None))?,
-        &DataType::Timestamp(TimeUnit::Microsecond, None),
-    )?)
+/// The values of `x` as wall-clock microseconds: a timestamptz's in its type's zone (the
+/// session's, see `session_zone`), as PostgreSQL takes its fields in the session's zone.
+fn wall_clock(x: &ArrayRef) -> Result<ArrayRef> {
+    // Arrow's cast keeps a timestamptz's instant: its UTC wall-clock time.
+    let utc = cast(x, &DataType::Timestamp(TimeUnit::Microsecond, None))?;
+    let DataType::Timestamp(_, Some(zone)) = x.data_type() else {
+        return Ok(utc);
+    };
+    let zone = Zone::parse(zone).unwrap_or(Zone::Fixed(0));
+    let local: TimestampMicrosecondArray = utc
+        .as_primitive::<TimestampMicrosecondType>()
+        .try_unary(|micros| {
+            micros
+                .checked_add(i64::from(zone.offset_at(micros)) * 1_000_000)
+                .ok_or_else(|| ArrowError::ComputeError("timestamp out of range".to_string()))
+        })?;
+    Ok(Arc::new(local))
 }
 
 fn days_in_month(year: i32, month: u32) -> i64 {
@@ -152,8 +166,13 @@ impl ScalarUDFImpl for Age {
         let (a, b) = match args.args.as_slice() {
             [a, b] => (a.to_array(rows)?, b.to_array(rows)?),
             [b] => {
-                // Today's midnight, as PostgreSQL's `age(x)` takes it.
-                let today = chrono::Utc::now().date_naive();
+                // Today's midnight in the session's zone, as PostgreSQL's `age(x)` takes it.
+                let now = chrono::Utc::now();
+                let zone = args.config_options.execution.time_zone.as_deref();
+                let offset = zone
+                    .and_then(Zone::parse)
+                    .map_or(0, |zone| zone.offset_at(now.timestamp_micros()));
+                let today = (now.naive_utc() + chrono::TimeDelta::seconds(offset.into())).date();
                 let midnight = today
                     .and_hms_opt(0, 0, 0)
                     .map(|t| t.and_utc().timestamp_micros());
@@ -162,7 +181,7 @@ impl ScalarUDFImpl for Age {
             }
             other => return exec_err!("{NAME} takes one or two arguments, not {}", other.len()),
         };
-        let (a, b) = (timestamps(&a)?, timestamps(&b)?);
+        let (a, b) = (wall_clock(&a)?, wall_clock(&b)?);
         let ages: IntervalMonthDayNanoArray = try_binary(
             a.as_primitive::<TimestampMicrosecondType>(),
             b.as_primitive::<TimestampMicrosecondType>(),
