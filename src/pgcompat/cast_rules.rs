@@ -72,16 +72,12 @@ impl PgCasts {
         if !super::literal_types::is_comparison(*op) || !is_interval(left) || !is_interval(right) {
             return None;
         }
-        let span = |e: &Expr| Box::new(Self::call(&self.interval_span, vec![e.clone()]));
+        let span = |e: &Expr| Box::new(call(&self.interval_span, vec![e.clone()]));
         Some(Expr::BinaryExpr(BinaryExpr::new(
             span(left),
             *op,
             span(right),
         )))
-    }
-
-    fn call(function: &Arc<ScalarUDF>, args: Vec<Expr>) -> Expr {
-        Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(function), args))
     }
 
     /// The expression a cast of `inner` (of type `from`) to `to` becomes, if it changes.
@@ -99,9 +95,9 @@ impl PgCasts {
                 DataType::Decimal32(..)
                 | DataType::Decimal64(..)
                 | DataType::Decimal128(..)
-                | DataType::Decimal256(..) => Self::call(&self.round, vec![inner.clone()]),
+                | DataType::Decimal256(..) => call(&self.round, vec![inner.clone()]),
                 DataType::Float16 | DataType::Float32 | DataType::Float64 => {
-                    Self::call(&self.round_half_even, vec![inner.clone()])
+                    call(&self.round_half_even, vec![inner.clone()])
                 }
                 _ => return None,
             };
@@ -117,15 +113,15 @@ impl PgCasts {
                 Box::new(inner.clone()),
                 DataType::Timestamp(TimeUnit::Microsecond, zone.clone()),
             ));
-            let full = Self::call(
+            let full = call(
                 &self.to_char,
                 vec![as_micros.clone(), text("YYYY-MM-DD HH24:MI:SS.US")],
             );
             // Trailing zeros of the fraction go, then a bare point: `12:00:00.000000` →
             // `12:00:00` (the seconds' zeros stay, the point stops the first trim).
-            let trimmed = Self::call(
+            let trimmed = call(
                 &self.rtrim,
-                vec![Self::call(&self.rtrim, vec![full, text("0")]), text(".")],
+                vec![call(&self.rtrim, vec![full, text("0")]), text(".")],
             );
             // A timestamptz ends with its offset (the session's zone's, see session_zone).
             let out = match zone {
@@ -133,7 +129,7 @@ impl PgCasts {
                     datafusion::functions::string::concat(),
                     vec![
                         trimmed,
-                        Self::call(&self.to_char, vec![as_micros.clone(), text("OF")]),
+                        call(&self.to_char, vec![as_micros.clone(), text("OF")]),
                     ],
                 )),
                 None => trimmed,
@@ -159,7 +155,7 @@ impl AnalyzerRule for PgCasts {
                 && let [x] = args.as_slice()
                 && matches!(x.get_type(schema), Ok(DataType::Float64))
             {
-                return Some(Self::call(&self.round_half_even, vec![x.clone()]));
+                return Some(call(&self.round_half_even, vec![x.clone()]));
             }
             let (inner, to, try_cast) = match e {
                 Expr::Cast(Cast { expr, field }) => (expr, field.data_type(), false),
@@ -235,6 +231,11 @@ impl ResultTypes {
             ))
         })
     }
+}
+
+/// A call of `function` on `args`, for the rules that write calls of functions they hold.
+pub(super) fn call(function: &Arc<ScalarUDF>, args: Vec<Expr>) -> Expr {
+    Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(function), args))
 }
 
 /// Applies `rewrite` bottom-up to every expression of every node of `plan` (subqueries

@@ -11,10 +11,11 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{DFSchema, Result};
 use datafusion::execution::FunctionRegistry;
-use datafusion::logical_expr::expr::ScalarFunction;
 use datafusion::logical_expr::planner::{ExprPlanner, PlannerResult, RawBinaryExpr};
 use datafusion::logical_expr::{Expr, ExprSchemable, ScalarUDF};
 use datafusion::sql::sqlparser::ast::BinaryOperator;
+
+use super::cast_rules::call;
 
 #[derive(Debug)]
 pub struct PgOperators {
@@ -35,10 +36,6 @@ impl PgOperators {
             starts_with: registry.udf("starts_with")?,
         })
     }
-}
-
-fn call(function: &Arc<ScalarUDF>, args: Vec<Expr>) -> Expr {
-    Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(function), args))
 }
 
 impl ExprPlanner for PgOperators {

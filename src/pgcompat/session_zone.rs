@@ -28,7 +28,7 @@ use datafusion::optimizer::AnalyzerRule;
 use datafusion::physical_plan::stream::RecordBatchStreamAdapter;
 use futures::StreamExt;
 
-use super::cast_rules::rewrite_expressions;
+use super::cast_rules::{call, rewrite_expressions};
 use super::time_zone::is_utc;
 
 /// The rule, holding `timezone` (AT TIME ZONE), which reads a timestamptz's wall-clock time
@@ -124,8 +124,7 @@ impl SessionZone {
                         None => arg.clone(),
                     })
                     .collect();
-                changed
-                    .then(|| Expr::ScalarFunction(ScalarFunction::new_udf(Arc::clone(func), args)))
+                changed.then(|| call(func, args))
             }
             _ => None,
         }

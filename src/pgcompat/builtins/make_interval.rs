@@ -9,7 +9,7 @@ use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDate;
 use datafusion::arrow::array::{
-    Array, ArrayRef, AsArray, IntervalMonthDayNanoBuilder, Time64MicrosecondBuilder,
+    Array, AsArray, IntervalMonthDayNanoBuilder, Time64MicrosecondBuilder,
     TimestampMicrosecondBuilder,
 };
 use datafusion::arrow::compute::cast;
@@ -120,17 +120,40 @@ fn out_of_range(what: &str) -> DataFusionError {
     )))
 }
 
-/// The arguments as integer columns, but the last as double precision seconds.
-fn fields(args: &ScalarFunctionArgs, name: &str) -> Result<(Vec<ArrayRef>, ArrayRef)> {
+/// Calls `each` for every row with its N integer fields and, last, its seconds as a double;
+/// `None` where any of them is NULL.
+fn for_each_row<const N: usize>(
+    args: &ScalarFunctionArgs,
+    name: &str,
+    mut each: impl FnMut(Option<([i64; N], f64)>) -> Result<()>,
+) -> Result<()> {
     let Some((seconds, integers)) = args.args.split_last() else {
         return exec_err!("{name} takes its fields as arguments");
     };
+    if integers.len() != N {
+        return exec_err!("{name} takes {} arguments", N + 1);
+    }
     let integers = integers
         .iter()
         .map(|a| Ok(cast(&a.to_array(args.number_rows)?, &DataType::Int64)?))
         .collect::<Result<Vec<_>>>()?;
+    let integers: Vec<_> = integers
+        .iter()
+        .map(|a| a.as_primitive::<Int64Type>())
+        .collect();
     let seconds = cast(&seconds.to_array(args.number_rows)?, &DataType::Float64)?;
-    Ok((integers, seconds))
+    let seconds = seconds.as_primitive::<Float64Type>();
+    for row in 0..seconds.len() {
+        if seconds.is_null(row) || integers.iter().any(|a| a.is_null(row)) {
+            each(None)?;
+        } else {
+            each(Some((
+                std::array::from_fn(|i| integers[i].value(row)),
+                seconds.value(row),
+            )))?;
+        }
+    }
+    Ok(())
 }
 
 fn numeric_arguments(name: &str, arg_types: &[DataType], count: usize) -> Result<()> {
@@ -157,21 +180,14 @@ impl ScalarUDFImpl for MakeInterval {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let scalar = all_scalar(&args.args);
-        let (integers, seconds) = fields(&args, self.name())?;
-        let integers: Vec<_> = integers
-            .iter()
-            .map(|a| a.as_primitive::<Int64Type>())
-            .collect();
-        let seconds = seconds.as_primitive::<Float64Type>();
-        let mut out = IntervalMonthDayNanoBuilder::with_capacity(seconds.len());
-        for row in 0..seconds.len() {
-            if seconds.is_null(row) || integers.iter().any(|a| a.is_null(row)) {
+        let mut out = IntervalMonthDayNanoBuilder::with_capacity(args.number_rows);
+        for_each_row::<6>(&args, self.name(), |row| {
+            let Some((fields, seconds)) = row else {
                 out.append_null();
-                continue;
-            }
-            let [years, months, weeks, days, hours, mins] =
-                std::array::from_fn(|i| i128::from(integers[i].value(row)));
-            let micros = (seconds.value(row) * 1_000_000.0).round_ties_even();
+                return Ok(());
+            };
+            let [years, months, weeks, days, hours, mins] = fields.map(i128::from);
+            let micros = (seconds * 1_000_000.0).round_ties_even();
             let months =
                 i32::try_from(years * 12 + months).map_err(|_| out_of_range("interval"))?;
             let days = i32::try_from(weeks * 7 + days).map_err(|_| out_of_range("interval"))?;
@@ -181,7 +197,8 @@ impl ScalarUDFImpl for MakeInterval {
             let micros = (hours * 3_600 + mins * 60) * 1_000_000 + micros as i128;
             let nanos = i64::try_from(micros * 1_000).map_err(|_| out_of_range("interval"))?;
             out.append_value(IntervalMonthDayNano::new(months, days, nanos));
-        }
+            Ok(())
+        })?;
         columnar(Arc::new(out.finish()), scalar)
     }
 
@@ -206,20 +223,12 @@ impl ScalarUDFImpl for MakeTimestamp {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let scalar = all_scalar(&args.args);
-        let (integers, seconds) = fields(&args, self.name())?;
-        let integers: Vec<_> = integers
-            .iter()
-            .map(|a| a.as_primitive::<Int64Type>())
-            .collect();
-        let seconds = seconds.as_primitive::<Float64Type>();
-        let mut out = TimestampMicrosecondBuilder::with_capacity(seconds.len());
-        for row in 0..seconds.len() {
-            if seconds.is_null(row) || integers.iter().any(|a| a.is_null(row)) {
+        let mut out = TimestampMicrosecondBuilder::with_capacity(args.number_rows);
+        for_each_row::<5>(&args, self.name(), |row| {
+            let Some(([year, month, day, hour, min], second)) = row else {
                 out.append_null();
-                continue;
-            }
-            let [year, month, day, hour, min] = std::array::from_fn(|i| integers[i].value(row));
-            let second = seconds.value(row);
+                return Ok(());
+            };
             let field = |v: i64| u32::try_from(v).ok();
             // PostgreSQL takes 60 seconds (the next minute) but no more.
             let date = i32::try_from(year)
@@ -237,7 +246,8 @@ impl ScalarUDFImpl for MakeTimestamp {
                 .map(|t| t.and_utc().timestamp_micros())
                 .ok_or_else(|| out_of_range("timestamp"))?;
             out.append_value(midnight + time);
-        }
+            Ok(())
+        })?;
         columnar(Arc::new(out.finish()), scalar)
     }
 
@@ -262,24 +272,14 @@ impl ScalarUDFImpl for MakeTime {
 
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let scalar = all_scalar(&args.args);
-        let (integers, seconds) = fields(&args, self.name())?;
-        let (hours, mins) = (
-            integers[0].as_primitive::<Int64Type>(),
-            integers[1].as_primitive::<Int64Type>(),
-        );
-        let seconds = seconds.as_primitive::<Float64Type>();
-        let mut out = Time64MicrosecondBuilder::with_capacity(seconds.len());
-        for row in 0..seconds.len() {
-            if seconds.is_null(row) || hours.is_null(row) || mins.is_null(row) {
-                out.append_null();
-                continue;
+        let mut out = Time64MicrosecondBuilder::with_capacity(args.number_rows);
+        for_each_row::<2>(&args, self.name(), |row| {
+            match row {
+                Some(([hour, min], second)) => out.append_value(time_of_day(hour, min, second)?),
+                None => out.append_null(),
             }
-            out.append_value(time_of_day(
-                hours.value(row),
-                mins.value(row),
-                seconds.value(row),
-            )?);
-        }
+            Ok(())
+        })?;
         columnar(Arc::new(out.finish()), scalar)
     }
 
