@@ -10,11 +10,13 @@
 //! [`PgCompat::comments`].
 //!
 //! - [`types`]: Arrow → PostgreSQL types, shared with the wire encoder;
+//! - [`text_out`]: PostgreSQL's text output of scalars, shared with the wire encoder;
 //! - [`oid`]: stable OIDs derived from names;
 //! - [`snapshot`]: the schemas, relations and functions the catalog describes;
 //! - [`pg_catalog`], [`information_schema`]: the tables, built per scan ([`virtual_schema`]);
 //! - [`functions`]: the system functions;
 //! - [`builtins`]: PostgreSQL's own functions where DataFusion's answer otherwise;
+//! - [`json`]: the `json` and `jsonb` types, their operators and functions;
 //! - [`planner`]: operators planned as PostgreSQL plans them (`interval * number`);
 //! - [`settings`]: the standard settings; [`time_zone`]: the zones they name;
 //! - [`rewrite`]: the syntax rewrites;
@@ -23,11 +25,31 @@
 //! - [`numeric_avg`]: `avg` of integers and numerics as a numeric (an analyzer rule);
 //! - [`session_zone`]: timestamptz computed in the session's TimeZone (an analyzer rule).
 
+/// Equality and hashing by `name`, for a struct that serves several functions (one value each).
+macro_rules! known_by_name {
+    ($type:ty) => {
+        impl PartialEq for $type {
+            fn eq(&self, other: &Self) -> bool {
+                self.name == other.name
+            }
+        }
+
+        impl Eq for $type {}
+
+        impl std::hash::Hash for $type {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.name.hash(state);
+            }
+        }
+    };
+}
+
 pub(crate) mod builtins;
 pub mod cast_rules;
 pub mod commands;
 pub mod functions;
 pub mod information_schema;
+pub(crate) mod json;
 mod keywords;
 pub mod literal_types;
 pub mod numeric_avg;
@@ -40,6 +62,7 @@ pub mod session_zone;
 pub mod settings;
 pub mod snapshot;
 mod table_lookup;
+pub(crate) mod text_out;
 pub mod time_zone;
 pub mod types;
 mod virtual_schema;
@@ -103,6 +126,7 @@ pub async fn install(
         state.register_udf(Arc::new(function))?;
     }
     builtins::register(state)?;
+    json::register(state)?;
     state.register_expr_planner(Arc::new(planner::PgOperators::new(state)?))?;
     state.register_udtf("pg_get_keywords", Arc::new(keywords::PgGetKeywords));
     let index = FunctionIndex::build(state, extension_functions);

@@ -60,7 +60,7 @@ impl Relation {
     /// A column's Postgres type and typmod; `unknown` for what cannot be sent (the encoder
     /// refuses such columns with a clear error when they are selected).
     pub fn column_type(field: &Field) -> types::PgColumnType {
-        types::column_type(field.data_type()).unwrap_or(types::PgColumnType {
+        types::field_type(field).unwrap_or(types::PgColumnType {
             pg_type: Type::UNKNOWN,
             type_modifier: -1,
         })

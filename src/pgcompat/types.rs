@@ -3,7 +3,7 @@
 //! encoder and the catalog (`pg_attribute`, `information_schema.columns`, `format_type`)
 //! both answer from here, so what a client reads in the catalog is what it receives.
 
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::datatypes::{DataType, Field, TimeUnit};
 use postgres_types::{Kind, Type};
 
 /// How a column appears to clients: its Postgres type and atttypmod.
@@ -100,6 +100,20 @@ pub fn column_type(data_type: &DataType) -> Option<PgColumnType> {
             pg_type,
             type_modifier,
         }),
+    }
+}
+
+/// The Postgres type of a column: `json` or `jsonb` for strings marked as such (see
+/// [`json`](super::json)), else that of its Arrow type ([`column_type`]).
+pub fn field_type(field: &Field) -> Option<PgColumnType> {
+    let json = |pg_type| PgColumnType {
+        pg_type,
+        type_modifier: -1,
+    };
+    match super::json::JsonType::of(field) {
+        Some(super::json::JsonType::Json) => Some(json(Type::JSON)),
+        Some(super::json::JsonType::Jsonb) => Some(json(Type::JSONB)),
+        None => column_type(field.data_type()),
     }
 }
 

@@ -14,7 +14,7 @@ mod writers;
 
 use bytes::BytesMut;
 use datafusion::arrow::array::RecordBatch;
-use datafusion::arrow::datatypes::{DataType, Schema, SchemaRef};
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use pgwire::api::portal::Format;
 use pgwire::api::results::{FieldFormat, FieldInfo};
 use pgwire::messages::data::DataRow;
@@ -81,6 +81,12 @@ pub fn pg_column_type(data_type: &DataType) -> Result<PgColumnType, EncodeError>
     types::column_type(data_type).ok_or_else(|| EncodeError::UnsupportedType(data_type.to_string()))
 }
 
+/// The Postgres type of a result column (`json` and `jsonb` are marked on the field).
+pub fn pg_field_type(field: &Field) -> Result<PgColumnType, EncodeError> {
+    types::field_type(field)
+        .ok_or_else(|| EncodeError::UnsupportedType(field.data_type().to_string()))
+}
+
 /// The format of each of `columns` result columns under `format`, rejecting per-column
 /// format codes whose count is not the column count (the Bind message allows 0, 1 or n).
 fn column_formats(format: &Format, columns: usize) -> Result<Vec<FieldFormat>, EncodeError> {
@@ -107,7 +113,7 @@ pub fn field_infos(schema: &Schema, format: &Format) -> Result<Vec<FieldInfo>, E
             let PgColumnType {
                 pg_type,
                 type_modifier,
-            } = pg_column_type(field.data_type())?;
+            } = pg_field_type(field)?;
             let type_size = types::type_len(&pg_type);
             Ok(
                 FieldInfo::new(field.name().clone(), None, None, pg_type, format)
@@ -130,6 +136,8 @@ pub struct BatchEncoder {
     field_count: i16,
     /// One scratch buffer per row, reused across batches; see [`BatchEncoder::encode`].
     rows: Vec<Vec<u8>>,
+    /// Per column: whether it is `jsonb`, whose binary form is a version byte and the text.
+    jsonb: Vec<bool>,
 }
 
 impl BatchEncoder {
@@ -146,14 +154,17 @@ impl BatchEncoder {
         let field_count = i16::try_from(columns).map_err(|_| {
             EncodeError::Schema(format!("{columns} columns exceed the protocol limit"))
         })?;
-        for field in schema.fields() {
-            pg_column_type(field.data_type())?;
-        }
+        let jsonb = schema
+            .fields()
+            .iter()
+            .map(|field| Ok(pg_field_type(field)?.pg_type == pgwire::api::Type::JSONB))
+            .collect::<Result<Vec<_>, EncodeError>>()?;
         Ok(Self {
             schema,
             formats,
             field_count,
             rows: Vec::new(),
+            jsonb,
         })
     }
 
@@ -180,11 +191,12 @@ impl BatchEncoder {
         }
 
         // Column by column: one downcast and one tight loop per column.
-        for ((column, field), &format) in batch
+        for (((column, field), &format), &jsonb) in batch
             .columns()
             .iter()
             .zip(self.schema.fields())
             .zip(&self.formats)
+            .zip(&self.jsonb)
         {
             // The row description promised this type; ignore only nested field names.
             if !column.data_type().equals_datatype(field.data_type()) {
@@ -195,7 +207,14 @@ impl BatchEncoder {
                     field.data_type()
                 )));
             }
-            writers::dispatch(column.as_ref(), ColumnVisit { rows, format })?;
+            writers::dispatch(
+                column.as_ref(),
+                ColumnVisit {
+                    rows,
+                    format,
+                    jsonb,
+                },
+            )?;
         }
 
         // Pack the rows into one allocation that the DataRows share.
@@ -217,6 +236,7 @@ impl BatchEncoder {
 struct ColumnVisit<'r> {
     rows: &'r mut [Vec<u8>],
     format: FieldFormat,
+    jsonb: bool,
 }
 
 impl<'a> Visit<'a> for ColumnVisit<'_> {
@@ -225,6 +245,11 @@ impl<'a> Visit<'a> for ColumnVisit<'_> {
     fn visit<W: Writer + 'a>(self, writer: W) -> Result<(), EncodeError> {
         match self.format {
             FieldFormat::Text => write_rows(&writer, self.rows, W::text),
+            // jsonb_send: format version 1, then the text.
+            FieldFormat::Binary if self.jsonb => write_rows(&writer, self.rows, |w, i, out| {
+                out.push(1);
+                w.text(i, out)
+            }),
             FieldFormat::Binary => write_rows(&writer, self.rows, W::binary),
         }
     }

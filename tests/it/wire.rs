@@ -896,3 +896,58 @@ async fn churn_models_answer_over_the_wire() {
     assert_answers(&client).await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn json_and_jsonb_reach_drivers_with_their_types() {
+    let server = TestServer::start_on_lake().await;
+    let client = server.connect().await;
+    let sql = "SELECT '{\"b\": 1, \"a\": [1, 2]}'::jsonb AS b, '{\"b\" :  1}'::json AS j, \
+               jsonb_build_object('id', customer_id) AS built, \
+               '{\"b\": 1}'::jsonb ->> 'b' AS t \
+               FROM customers ORDER BY customer_id LIMIT 1";
+    // Binary results (jsonb's are a version byte and the text), typed as PostgreSQL types them.
+    let row = client.query_one(sql, &[]).await.unwrap();
+    let types: Vec<Type> = row.columns().iter().map(|c| c.type_().clone()).collect();
+    assert_eq!(types, [Type::JSONB, Type::JSON, Type::JSONB, Type::TEXT]);
+    assert_eq!(
+        row.get::<_, serde_json::Value>(0),
+        serde_json::json!({"a": [1, 2], "b": 1})
+    );
+    assert_eq!(
+        row.get::<_, serde_json::Value>(1),
+        serde_json::json!({"b": 1})
+    );
+    assert_eq!(
+        row.get::<_, serde_json::Value>(2),
+        serde_json::json!({"id": 1})
+    );
+    assert_eq!(row.get::<_, String>(3), "1");
+    // Text results: jsonb in its normal form, json as written.
+    assert_eq!(
+        simple_rows(&client, sql).await,
+        vec![vec![
+            Some("{\"a\": [1, 2], \"b\": 1}".to_string()),
+            Some("{\"b\" :  1}".to_string()),
+            Some("{\"id\": 1}".to_string()),
+            Some("1".to_string()),
+        ]]
+    );
+    // A document as a parameter: `$1::jsonb` is described as text (a parameter's type is
+    // its Arrow type), so drivers send its text.
+    let param = serde_json::json!({"k": [10, 20]}).to_string();
+    let row = client
+        .query_one("SELECT $1::jsonb -> 'k' -> 1 AS v", &[&param])
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, serde_json::Value>(0), serde_json::json!(20));
+    // Bad JSON is PostgreSQL's error, and the connection keeps serving.
+    let error = client
+        .simple_query("SELECT '{\"a\": }'::jsonb")
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&error), "22P02");
+    assert_eq!(
+        simple_rows(&client, "SELECT 1").await,
+        vec![vec![Some("1".to_string())]]
+    );
+}

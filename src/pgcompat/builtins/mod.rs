@@ -47,25 +47,6 @@ macro_rules! documented {
     };
 }
 
-/// Equality and hashing by `name`, for a struct that serves several functions (one value each).
-macro_rules! known_by_name {
-    ($type:ty) => {
-        impl PartialEq for $type {
-            fn eq(&self, other: &Self) -> bool {
-                self.name == other.name
-            }
-        }
-
-        impl Eq for $type {}
-
-        impl std::hash::Hash for $type {
-            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-                self.name.hash(state);
-            }
-        }
-    };
-}
-
 mod age;
 mod date_trunc;
 mod degrees_trig;

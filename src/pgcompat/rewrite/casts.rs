@@ -105,6 +105,26 @@ fn with_seconds(text: &str) -> Option<String> {
 /// A cast to a PostgreSQL type DataFusion does not know, as a function call or a cast to the
 /// type DataFusion names it by. Claims every cast.
 pub(super) fn postgres_type(expr: &mut Expr) -> bool {
+    // `json '{…}'` and `x::jsonb`: the functions that read text as the JSON types.
+    if let Expr::TypedString(typed) = expr
+        && let Some(function) = json_type_function(&typed.data_type)
+    {
+        let text = Expr::value(typed.value.value.clone());
+        *expr = call(function, vec![text]);
+        return true;
+    }
+    if let Expr::Cast {
+        kind: CastKind::DoubleColon | CastKind::Cast,
+        expr: operand,
+        data_type,
+        ..
+    } = expr
+        && let Some(function) = json_type_function(data_type)
+    {
+        let operand = std::mem::replace(operand.as_mut(), Expr::value(Value::Null));
+        *expr = call(function, vec![operand]);
+        return true;
+    }
     let Expr::Cast {
         kind: CastKind::DoubleColon | CastKind::Cast,
         expr: operand,
@@ -169,6 +189,19 @@ pub(super) fn postgres_type(expr: &mut Expr) -> bool {
         None => {}
     }
     true
+}
+
+/// `json(x)` or `jsonb(x)` for a cast to `json` or `jsonb`.
+fn json_type_function(data_type: &SqlType) -> Option<&'static str> {
+    match data_type {
+        SqlType::JSON => Some("json"),
+        SqlType::JSONB => Some("jsonb"),
+        other => match postgres_type_name(other).as_deref() {
+            Some("json") => Some("json"),
+            Some("jsonb") => Some("jsonb"),
+            _ => None,
+        },
+    }
 }
 
 /// `x::numeric`: a literal number (or the text of one) as a numeric literal of its own

@@ -29,8 +29,8 @@ impl Rewriter<'_> {
                 .as_ref()
                 .map(|a| a.columns.first().map_or(&a.name, |c| &c.name).clone())
                 .unwrap_or_else(|| Ident::new(function.clone()));
-            if let Some(array_function) = set_returning::array_behind(&function) {
-                let arguments = args
+            if let Some(behind) = set_returning::arrays_behind(&function) {
+                let arguments: Vec<Expr> = args
                     .args
                     .iter()
                     .filter_map(|arg| match arg {
@@ -38,20 +38,42 @@ impl Rewriter<'_> {
                         _ => None,
                     })
                     .collect();
+                // Columns named by the alias's list, else as PostgreSQL names them.
+                let named = alias.as_ref().map_or(0, |a| a.columns.len());
+                let columns = match behind.columns {
+                    None => vec![column],
+                    Some(names) => names
+                        .iter()
+                        .enumerate()
+                        .map(
+                            |(i, name)| match alias.as_ref().and_then(|a| a.columns.get(i)) {
+                                Some(c) if i < named => c.name.clone(),
+                                _ => Ident::new(*name),
+                            },
+                        )
+                        .collect(),
+                };
                 let relation = alias
                     .as_ref()
-                    .map_or_else(|| column.clone(), |a| a.name.clone());
+                    .map_or_else(|| Ident::new(function.clone()), |a| a.name.clone());
                 *factor = TableFactor::UNNEST {
                     alias: Some(TableAlias {
                         explicit: true,
                         name: relation,
-                        columns: vec![TableAliasColumnDef {
-                            name: column,
-                            data_type: None,
-                        }],
+                        columns: columns
+                            .into_iter()
+                            .map(|name| TableAliasColumnDef {
+                                name,
+                                data_type: None,
+                            })
+                            .collect(),
                         at: None,
                     }),
-                    array_exprs: vec![call(array_function, arguments)],
+                    array_exprs: behind
+                        .arrays
+                        .iter()
+                        .map(|array| call(array, arguments.clone()))
+                        .collect(),
                     with_offset: false,
                     with_offset_alias: None,
                     with_ordinality: false,

@@ -4,10 +4,11 @@
 //! does); the walk's hooks below call them in this order:
 //!
 //! 1. on entering a query: [`names`] notes its CTEs (they shadow catalog names),
-//!    [`fetch_first`] makes FETCH FIRST a LIMIT, then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
+//!    [`whole_rows`] reads `(t).x` as `t.x`, [`fetch_first`] makes FETCH FIRST a LIMIT, then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
 //!    it extends is rewritten with the rest;
 //! 2. on entering a select: [`grouping_sets`] reads ordinals and composite elements in
-//!    ROLLUP and CUBE as PostgreSQL does, [`wildcards`] and then [`column_names`] read the select list as
+//!    ROLLUP and CUBE as PostgreSQL does, [`whole_rows`] makes a FROM item's name and
+//!    `ROW(…)` rows inside the JSON functions, [`wildcards`] and then [`column_names`] read the select list as
 //!    the client wrote it (a wildcard excludes the columns named before it; names come from
 //!    the expressions before the subquery passes replace them), [`set_returning`] makes a
 //!    listed `generate_series` return rows, [`exists_in_select_list`] counts the rows of a
@@ -55,6 +56,7 @@ mod scalar_join;
 mod select_list_subqueries;
 mod set_returning;
 mod unsupported;
+mod whole_rows;
 mod wildcards;
 
 use std::collections::HashSet;
@@ -163,6 +165,7 @@ impl VisitorMut for Rewriter<'_> {
 
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<SqlError> {
         self.note_ctes(query);
+        whole_rows::fields_of_whole_rows(query);
         fetch_first::fetch_first_as_limit(query);
         order_by_subqueries::order_by_subqueries_as_columns(query);
         ControlFlow::Continue(())
@@ -172,6 +175,7 @@ impl VisitorMut for Rewriter<'_> {
         if let Err(refusal) = grouping_sets::grouping_sets_as_postgres_reads_them(select) {
             return ControlFlow::Break(refusal);
         }
+        self.whole_rows_in_json_functions(select);
         wildcards::exclude_named_columns_from_wildcards(select);
         column_names::name_columns_as_postgres_does(select);
         set_returning::series_in_select_list(select);

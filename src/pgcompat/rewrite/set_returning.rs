@@ -25,14 +25,43 @@ fn calls(expr: &Expr, name: &str) -> bool {
         .is_some_and(|i| folded(i) == name))
 }
 
-/// The array function whose elements a set-returning function returns, one row each.
-pub(super) fn array_behind(function: &str) -> Option<&'static str> {
-    match function {
-        "string_to_table" => Some("string_to_array"),
-        "regexp_split_to_table" => Some("regexp_split_to_array"),
-        "regexp_matches" => Some("regexp_matches_array"),
-        _ => None,
-    }
+/// The array functions whose elements a set-returning function returns, one row each (the
+/// arrays side by side), and the names of its columns (`None`: the function's own name).
+pub(super) struct ArraysBehind {
+    pub arrays: &'static [&'static str],
+    pub columns: Option<&'static [&'static str]>,
+}
+
+/// The arrays behind a set-returning function DataFusion lacks.
+pub(super) fn arrays_behind(function: &str) -> Option<ArraysBehind> {
+    let one = |array| ArraysBehind {
+        arrays: array,
+        columns: None,
+    };
+    let values = |array| ArraysBehind {
+        arrays: array,
+        columns: Some(&["value"]),
+    };
+    let each = |arrays| ArraysBehind {
+        arrays,
+        columns: Some(&["key", "value"]),
+    };
+    Some(match function {
+        "string_to_table" => one(&["string_to_array"]),
+        "regexp_split_to_table" => one(&["regexp_split_to_array"]),
+        "regexp_matches" => one(&["regexp_matches_array"]),
+        "json_object_keys" => one(&["json_object_keys_array"]),
+        "jsonb_object_keys" => one(&["jsonb_object_keys_array"]),
+        "json_array_elements" => values(&["json_array_elements_array"]),
+        "jsonb_array_elements" => values(&["jsonb_array_elements_array"]),
+        "json_array_elements_text" => values(&["json_array_elements_text_array"]),
+        "jsonb_array_elements_text" => values(&["jsonb_array_elements_text_array"]),
+        "json_each" => each(&["json_each_keys", "json_each_values"]),
+        "jsonb_each" => each(&["jsonb_each_keys", "jsonb_each_values"]),
+        "json_each_text" => each(&["json_each_keys", "json_each_text_values"]),
+        "jsonb_each_text" => each(&["jsonb_each_keys", "jsonb_each_text_values"]),
+        _ => return None,
+    })
 }
 
 /// A select list's `generate_series(…)` items → `unnest(generate_series(…))`, and its
@@ -47,11 +76,14 @@ pub(super) fn series_in_select_list(select: &mut Select) {
                 .last()
                 .and_then(|p| p.as_ident())
                 .map(folded)
-            && let Some(array_function) = array_behind(&name)
+            && let Some(ArraysBehind {
+                arrays: [array_function],
+                ..
+            }) = arrays_behind(&name)
         {
             let mut function = function.clone();
             function.name = datafusion::sql::sqlparser::ast::ObjectName::from(vec![
-                datafusion::sql::sqlparser::ast::Ident::new(array_function),
+                datafusion::sql::sqlparser::ast::Ident::new(*array_function),
             ]);
             *expr = call("unnest", vec![Expr::Function(function)]);
         } else if let SelectItem::UnnamedExpr(expr) | SelectItem::ExprWithAlias { expr, .. } = item

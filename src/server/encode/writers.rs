@@ -28,7 +28,8 @@ use pgwire::api::Type;
 
 use super::EncodeError;
 use super::render::{
-    self, Magnitude, PG_EPOCH_DAYS, PG_EPOCH_USECS, TimestampStyle, USECS_PER_DAY,
+    self, Magnitude, PG_EPOCH_DAYS, PG_EPOCH_USECS, Stamp, TimestampStyle, USECS_PER_DAY,
+    put_before_era,
 };
 use crate::pgcompat::time_zone::{Zone, is_utc, write_offset};
 use crate::pgcompat::types::{is_scalar, plain_type, scalar_type};
@@ -469,25 +470,6 @@ struct TimestampW<'a> {
     zone: Stamp,
 }
 
-/// Appends a timestamp's offset, before its era where it has one (`… 19:03:57-04:56:02 BC`).
-fn put_before_era(out: &mut Vec<u8>, offset: &str) {
-    if out.ends_with(b" BC") {
-        out.truncate(out.len() - 3);
-        out.extend_from_slice(offset.as_bytes());
-        out.extend_from_slice(b" BC");
-    } else {
-        out.extend_from_slice(offset.as_bytes());
-    }
-}
-
-/// What a timestamp is written with.
-#[derive(Clone, Copy)]
-enum Stamp {
-    Plain,
-    Utc,
-    Zoned(Zone),
-}
-
 impl TimestampW<'_> {
     #[inline]
     fn micros(&self, i: usize) -> Result<i64, EncodeError> {
@@ -527,28 +509,8 @@ impl Writer for TimestampW<'_> {
         Ok(())
     }
     fn json(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        let micros = self.micros(i)?;
-        out.push(b'"');
-        match self.zone {
-            Stamp::Plain => render::put_timestamp(out, micros, TimestampStyle::JsonPlain),
-            Stamp::Utc => render::put_timestamp(out, micros, TimestampStyle::JsonUtc),
-            Stamp::Zoned(zone) => {
-                // XSD offsets always have minutes: `+08:00`.
-                let offset = zone.offset_at(micros);
-                let local = micros
-                    .checked_add(i64::from(offset) * 1_000_000)
-                    .ok_or_else(|| out_of_range("timestamp"))?;
-                render::put_timestamp(out, local, TimestampStyle::JsonPlain);
-                let mut written = String::new();
-                write_offset(&mut written, offset);
-                if written.len() == 3 {
-                    written.push_str(":00");
-                }
-                put_before_era(out, &written);
-            }
-        }
-        out.push(b'"');
-        Ok(())
+        render::put_timestamp_json(out, self.micros(i)?, self.zone)
+            .ok_or_else(|| out_of_range("timestamp"))
     }
 }
 
