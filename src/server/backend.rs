@@ -14,7 +14,7 @@ use datafusion::execution::SendableRecordBatchStream;
 use pgwire::api::auth::{DefaultServerParameterProvider, StartupHandler};
 use pgwire::api::portal::{Format, Portal};
 use pgwire::api::query::{ExtendedQueryHandler, SimpleQueryHandler};
-use pgwire::api::results::{FieldInfo, QueryResponse, Response, Tag};
+use pgwire::api::results::{CopyResponse, FieldInfo, QueryResponse, Response, Tag};
 use pgwire::api::stmt::StoredStatement;
 use pgwire::api::store::PortalStore;
 use pgwire::api::{
@@ -27,10 +27,11 @@ use tokio_util::sync::CancellationToken;
 use super::ServerStats;
 use super::cancel::{CancelRegistry, ConnectionStops, StatementStop, StopSources};
 use super::cursor::FetchCount;
+use super::encode::copy::CopyEncoder;
 use super::encode::{BatchEncoder, field_infos};
 use super::error::to_pgwire;
 use super::extended_query::Parser;
-use super::row_stream::{RowStream, Running};
+use super::row_stream::{CopyFrames, RowStream, Running};
 use super::session::{CursorCommand, Planned, Session};
 use super::shutdown::InFlight;
 use super::transaction;
@@ -309,6 +310,21 @@ impl Backend {
                     return Ok(Response::Execution(Tag::new(tag)));
                 }
                 self.rows_response(stream, formats, tag, running)
+            }
+            Planned::CopyOut { plan, options } => {
+                let (stream, running, _) = self.start(session, stops, *plan).await?;
+                let encoder = CopyEncoder::new(stream.schema(), options)?;
+                let (format, columns) = encoder.response_format();
+                let frames = CopyFrames {
+                    encoder,
+                    rows: session.count_copy_rows(),
+                };
+                let data_stream = RowStream::new(stream, frames, running).into_stream();
+                // Made as text, whose stream pgwire leaves as it is: the encoder writes binary's
+                // trailer itself (with the header, when there are no rows, as PostgreSQL does).
+                let mut response = CopyResponse::new(0, columns, data_stream);
+                response.format = format;
+                Ok(Response::CopyOut(response))
             }
             Planned::Transaction(_) => Err(SqlError::new(
                 sqlstate::INTERNAL_ERROR,

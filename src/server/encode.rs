@@ -9,6 +9,7 @@
 //! per-row buffers in one monomorphised loop; the rows are then packed into a single
 //! allocation shared by the batch's `DataRow`s.
 
+pub mod copy;
 mod render;
 mod writers;
 

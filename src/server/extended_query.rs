@@ -28,6 +28,7 @@ use pgwire::messages::extendedquery::{Execute, PortalSuspended};
 use pgwire::messages::response::{EmptyQueryResponse, TransactionStatus};
 
 use super::backend::{Backend, cursor_portal, publish_cursor_portals, session_of, stops_of};
+use super::copy_out::send_copy_out;
 use super::encode::{field_infos, pg_column_type};
 use super::error::to_pgwire;
 use super::params;
@@ -420,7 +421,11 @@ where
                 .await?;
             *transaction_status = transaction_status.to_error_state();
         }
-        Response::Query(_) | Response::CopyIn(_) | Response::CopyOut(_) | Response::CopyBoth(_) => {
+        Response::CopyOut(copy) => {
+            let session = session_of(client)?;
+            send_copy_out(client, copy, &session).await?;
+        }
+        Response::Query(_) | Response::CopyIn(_) | Response::CopyBoth(_) => {
             return Err(to_pgwire(SqlError::new(
                 sqlstate::INTERNAL_ERROR,
                 "a statement answered with rows or COPY where none were expected",

@@ -8,6 +8,7 @@
 mod backend;
 mod cancel;
 mod connection;
+mod copy_out;
 mod cursor;
 pub mod encode;
 pub mod error;

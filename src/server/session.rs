@@ -18,6 +18,7 @@ use datafusion::sql::sqlparser::ast::Statement as SqlStatement;
 use datafusion::sql::sqlparser::dialect::PostgreSqlDialect;
 
 use super::cursor::{Cursors, FetchCount};
+use super::encode::copy::CopyOptions;
 use crate::engine::{CpuRuntime, check_read_only, interruptible};
 use crate::error::{SqlError, sqlstate};
 use crate::pgcompat::commands::{self, Command};
@@ -34,6 +35,8 @@ pub struct Session {
     cursors: Cursors,
     /// The cursors the portal store holds a portal for (see `handler::publish_cursor_portals`).
     cursor_portals: Mutex<std::collections::BTreeSet<String>>,
+    /// The rows of the COPY being sent, counted as they are encoded, for its `COPY n` tag.
+    copy_rows: Mutex<Option<Arc<std::sync::atomic::AtomicU64>>>,
     /// The values of the reported settings the client was last told (ParameterStatus).
     reported: Mutex<Vec<(&'static str, String)>>,
 }
@@ -126,6 +129,11 @@ pub enum Planned {
     /// `SET`, `SHOW`, `RESET`, `DISCARD` of PostgreSQL's settings.
     Session(Command),
     Cursor(CursorCommand),
+    /// `COPY (query) TO STDOUT`: the query's rows as CopyData.
+    CopyOut {
+        plan: Box<LogicalPlan>,
+        options: CopyOptions,
+    },
 }
 
 impl Planned {
@@ -138,7 +146,10 @@ impl Planned {
             Planned::Cursor(CursorCommand::Declare {
                 parameter_types, ..
             }) => parameter_types,
-            Planned::Transaction(_) | Planned::Session(_) | Planned::Cursor(_) => &[],
+            Planned::Transaction(_)
+            | Planned::Session(_)
+            | Planned::Cursor(_)
+            | Planned::CopyOut { .. } => &[],
         }
     }
 }
@@ -181,6 +192,7 @@ impl Session {
             transaction: Mutex::new(TransactionState::default()),
             cursors: Cursors::default(),
             cursor_portals: Mutex::default(),
+            copy_rows: Mutex::default(),
             reported,
         }
     }
@@ -214,6 +226,22 @@ impl Session {
         self.cursor_portals
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A counter for the rows of the COPY about to be sent.
+    pub fn count_copy_rows(&self) -> Arc<std::sync::atomic::AtomicU64> {
+        let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        *self.copy_rows.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::clone(&counter));
+        counter
+    }
+
+    /// The rows the last COPY sent.
+    pub fn copied_rows(&self) -> u64 {
+        self.copy_rows
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .map_or(0, |rows| rows.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// The session's cursors.
@@ -287,11 +315,45 @@ impl Session {
         }))
     }
 
-    /// Splits a query string into statements (PostgreSQL dialect).
+    /// Splits a query string into statements (PostgreSQL dialect). A COPY is read by
+    /// sqlparser's grammar, PostgreSQL's (`COPY (query) TO STDOUT WITH (FORMAT csv)`), not by
+    /// DataFusion's, whose COPY writes files.
     pub fn parse(sql: &str) -> Result<Vec<DFStatement>, SqlError> {
-        DFParser::parse_sql_with_dialect(sql, &PostgreSqlDialect {})
-            .map(|statements| statements.into_iter().collect())
-            .map_err(SqlError::from)
+        use datafusion::sql::sqlparser::keywords::Keyword;
+        use datafusion::sql::sqlparser::tokenizer::Token;
+        let dialect = PostgreSqlDialect {};
+        let mut parser = datafusion::sql::parser::DFParserBuilder::new(sql)
+            .with_dialect(&dialect)
+            .build()?;
+        let mut statements = Vec::new();
+        let mut expecting_delimiter = false;
+        loop {
+            while parser.parser.consume_token(&Token::SemiColon) {
+                expecting_delimiter = false;
+            }
+            let next = parser.parser.peek_token();
+            if next.token == Token::EOF {
+                return Ok(statements);
+            }
+            if expecting_delimiter {
+                return Err(SqlError::new(
+                    sqlstate::SYNTAX_ERROR,
+                    format!(
+                        "syntax error at or near \"{next}\": expected the end of the statement"
+                    ),
+                ));
+            }
+            let statement = match next.token {
+                Token::Word(word) if word.keyword == Keyword::COPY => DFStatement::Statement(
+                    Box::new(parser.parser.parse_statement().map_err(|e| {
+                        SqlError::from(datafusion::error::DataFusionError::SQL(Box::new(e), None))
+                    })?),
+                ),
+                _ => parser.parse_statement()?,
+            };
+            statements.push(statement);
+            expecting_delimiter = true;
+        }
     }
 
     /// Plans one statement. `declared` are the parameter types the client named in its Parse
@@ -363,6 +425,18 @@ impl Session {
                         }
                     })));
                 }
+                SqlStatement::Copy {
+                    source,
+                    to,
+                    target,
+                    options,
+                    legacy_options,
+                    ..
+                } => {
+                    return self
+                        .plan_copy(source, *to, target, options, legacy_options)
+                        .await;
+                }
                 other => command_tag(other),
             },
             DFStatement::Explain(_) => ("EXPLAIN", true),
@@ -381,6 +455,84 @@ impl Session {
             tag,
             returns_rows,
             parameter_types,
+        })
+    }
+
+    /// `COPY (query) TO STDOUT` and `COPY table [(columns)] TO STDOUT`: the query planned as
+    /// a SELECT is (rewritten, read-only), its options read. COPY FROM, and COPY to a file
+    /// or a program on the server, are refused.
+    async fn plan_copy(
+        &self,
+        source: &datafusion::sql::sqlparser::ast::CopySource,
+        to: bool,
+        target: &datafusion::sql::sqlparser::ast::CopyTarget,
+        options: &[datafusion::sql::sqlparser::ast::CopyOption],
+        legacy_options: &[datafusion::sql::sqlparser::ast::CopyLegacyOption],
+    ) -> Result<Planned, SqlError> {
+        use datafusion::sql::sqlparser::ast::{CopySource, CopyTarget};
+        if !to {
+            return Err(SqlError::new(
+                sqlstate::READ_ONLY_SQL_TRANSACTION,
+                "cannot execute COPY FROM in a read-only transaction: custlake's tables are read-only",
+            ));
+        }
+        if !matches!(target, CopyTarget::Stdout) {
+            return Err(SqlError::new(
+                sqlstate::FEATURE_NOT_SUPPORTED,
+                "COPY to a file or a program is not supported: custlake writes no files on the server; use COPY … TO STDOUT (psql's \\copy)",
+            ));
+        }
+        let query = match source {
+            CopySource::Query(query) => query.as_ref().clone(),
+            CopySource::Table {
+                table_name,
+                columns,
+            } => {
+                let list = match columns.is_empty() {
+                    true => "*".to_string(),
+                    false => columns
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                let sql = format!("SELECT {list} FROM {table_name}");
+                let mut parsed = DFParser::parse_sql_with_dialect(&sql, &PostgreSqlDialect {})?;
+                match parsed.pop_front() {
+                    Some(DFStatement::Statement(statement)) => match *statement {
+                        SqlStatement::Query(query) => *query,
+                        _ => {
+                            return Err(SqlError::new(
+                                sqlstate::SYNTAX_ERROR,
+                                "COPY names a table",
+                            ));
+                        }
+                    },
+                    _ => return Err(SqlError::new(sqlstate::SYNTAX_ERROR, "COPY names a table")),
+                }
+            }
+        };
+        let mut statement = DFStatement::Statement(Box::new(SqlStatement::Query(Box::new(query))));
+        let state = self.ctx.state();
+        rewrite::rewrite(&mut statement, &state)?;
+        let plan = state.statement_to_plan(statement).await?;
+        check_read_only(&plan)?;
+        if plan.schema().fields().is_empty() {
+            return Err(SqlError::new(
+                sqlstate::SYNTAX_ERROR,
+                "COPY of a query without columns",
+            ));
+        }
+        let columns: Vec<String> = plan
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        let options = CopyOptions::read(options, legacy_options, &columns)?;
+        Ok(Planned::CopyOut {
+            plan: Box::new(plan),
+            options,
         })
     }
 
@@ -447,7 +599,7 @@ impl Session {
 }
 
 /// An identifier as PostgreSQL folds it: quoted as written, unquoted in lower case.
-fn folded(ident: &datafusion::sql::sqlparser::ast::Ident) -> String {
+pub(super) fn folded(ident: &datafusion::sql::sqlparser::ast::Ident) -> String {
     if ident.quote_style.is_some() {
         ident.value.clone()
     } else {

@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 use super::backend::{Backend, session_of, stops_of};
 use super::cancel::ConnectionStops;
+use super::copy_out::send_copy_out;
 use super::error::{to_error_info, to_pgwire};
 use super::session::Session;
 use super::startup::report_changed_settings;
@@ -127,7 +128,8 @@ impl SimpleQueryHandler for Backend {
                     status = status.to_error_state();
                     break;
                 }
-                Ok(Response::CopyIn(_) | Response::CopyOut(_) | Response::CopyBoth(_)) => {
+                Ok(Response::CopyOut(copy)) => send_copy_out(client, copy, &session).await?,
+                Ok(Response::CopyIn(_) | Response::CopyBoth(_)) => {
                     return Err(to_pgwire(SqlError::new(
                         crate::error::sqlstate::INTERNAL_ERROR,
                         "a statement answered with COPY, which custlake does not serve",

@@ -541,6 +541,7 @@ async fn psycopg3_queries_with_parameters_of_every_type() {
             "transaction",
             "rollback after prepared statements",
             "server-side cursor",
+            "copy",
         ],
     );
     server.stop().await;

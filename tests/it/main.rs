@@ -8,6 +8,7 @@
 //! - `cli`: the built `custlake` binary — `query`, and a scripted psql session against `serve`;
 //! - `lake`: config and table registration, start-up errors, refresh of new files;
 //! - `params`: bind parameters decoded from text and binary format;
+//! - `copy`: COPY … TO STDOUT through psql's `\copy` and tokio-postgres, in every format;
 //! - `pgdiff`: the corpus `tests/pgdiff/*.sql` on custlake and on a real PostgreSQL, compared;
 //! - `lakegen`: the demo-lake generator;
 //! - `encode`: Arrow → Postgres text and binary encodings;
@@ -25,6 +26,7 @@ mod catalog;
 mod cli;
 mod clients;
 mod common;
+mod copy;
 mod encode;
 mod lake;
 mod lakegen;

@@ -132,6 +132,41 @@ def main():
 
     rollback_after_prepared_statements(port, expected)
     server_side_cursor(port, expected)
+    copy_to_stdout(port, expected)
+
+
+def copy_to_stdout(port, expected):
+    """cursor.copy() of COPY (query) TO STDOUT, in text and binary (rows read back as typed
+    values) and CSV with a header (the bytes)."""
+    customer = expected["orders_of_customer"]["customer_id"]
+    query = ORDERS_QUERY.format(customer)
+    types = ["int8", "int8", "timestamp", "text", "text", "numeric", "numeric"]
+    with connect(port) as conn:
+        cur = conn.cursor()
+        for options in ("", " (FORMAT binary)"):
+            with cur.copy(f"COPY ({query}) TO STDOUT{options}") as copy:
+                copy.set_types(types)
+                rows = list(copy.rows())
+            equal_rows(rows, order_rows(expected), f"COPY TO STDOUT{options}")
+            equal(cur.rowcount, len(rows), f"COPY{options} row count")
+        with cur.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER)") as copy:
+            text = b"".join(bytes(chunk) for chunk in copy).decode()
+        lines = text.splitlines()
+        equal(lines[0], "order_id,customer_id,order_ts,channel,status,amount,discount", "CSV header")
+        first = expected["orders_of_customer"]["rows"][0]
+        equal(lines[1].split(",")[0], str(first["order_id"]), "CSV first order")
+        equal(lines[1].split(",")[5], first["amount"], "CSV amount as text")
+        equal(len(lines), len(rows) + 1, "CSV lines")
+        # A COPY into custlake is refused; the connection keeps serving.
+        try:
+            with cur.copy("COPY orders FROM STDIN") as copy:
+                pass
+            raise AssertionError("COPY FROM STDIN was accepted")
+        except psycopg.errors.ReadOnlySqlTransaction:
+            pass
+        conn.rollback()
+        equal(conn.execute("SELECT 1").fetchone(), (1,), "after a refused COPY")
+    ok("copy")
 
 
 def server_side_cursor(port, expected):
