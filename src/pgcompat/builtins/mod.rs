@@ -1,7 +1,8 @@
 //! PostgreSQL's own functions where DataFusion has none or one that answers otherwise, one
 //! struct per function (as DataFusion's own are written), registered over DataFusion's:
 //! - [`similar_to_escape`]: the regular expression behind `SIMILAR TO`;
-//! - [`to_char`]: dates and timestamps by PostgreSQL's template patterns;
+//! - [`to_char`]: dates and timestamps by PostgreSQL's template patterns ([`template`]);
+//! - [`to_timestamp`]: `to_date` and `to_timestamp`, text read by those patterns;
 //! - [`round_half_even`]: how a float cast to an integer rounds;
 //! - [`numeric`]: `x::numeric`, keeping the scale of `x`;
 //! - [`numeric_div`]: numeric division, rounded;
@@ -65,8 +66,10 @@ mod regexp_split_to_array;
 mod round_half_even;
 mod scale;
 mod similar_to_escape;
+mod template;
 mod timezone;
 mod to_char;
+mod to_timestamp;
 mod trim_array;
 mod width_bucket;
 
@@ -126,6 +129,9 @@ pub fn register(state: &mut SessionState) -> Result<()> {
         similar_to_escape::SimilarToEscape::new(),
     )))?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(to_char::ToChar::new())))?;
+    for function in to_timestamp::ToTimestamp::all(state.config_options()) {
+        state.register_udf(Arc::new(ScalarUDF::new_from_impl(function)))?;
+    }
     state.register_udf(Arc::new(
         ScalarUDF::new_from_impl(timezone::Timezone::new()),
     ))?;

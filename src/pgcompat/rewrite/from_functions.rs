@@ -1,8 +1,9 @@
 //! A function in FROM is read as PostgreSQL reads it: a scalar function gives one row whose
 //! column is named by the alias (`FROM string_to_array(x, ',') s` then `s[1]`), and a
 //! set-returning function aliased without a column list names its column by the alias
-//! (`FROM generate_series(1, 3) AS i` then `i`); `string_to_table` and
-//! `regexp_split_to_table` are the UNNEST of their arrays.
+//! (`FROM generate_series(1, 3) AS i` then `i`); `string_to_table`,
+//! `regexp_split_to_table` and the JSON set-returning functions are the UNNEST of their
+//! arrays; `WITH ORDINALITY` is one more array, of positions, unnested beside them.
 
 use datafusion::sql::sqlparser::ast::{
     Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
@@ -16,10 +17,23 @@ impl Rewriter<'_> {
     /// Rewrites a call of a known function in FROM; claims (`true`) every call of a function
     /// named by one identifier that is not a CTE.
     pub(super) fn function_in_from(&self, factor: &mut TableFactor) -> bool {
+        if let TableFactor::UNNEST {
+            alias,
+            array_exprs,
+            with_ordinality,
+            ..
+        } = factor
+            && *with_ordinality
+        {
+            *with_ordinality = false;
+            with_ordinals(array_exprs, alias);
+            return true;
+        }
         if let TableFactor::Table {
             name,
             alias,
             args: Some(args),
+            with_ordinality,
             ..
         } = factor
             && let Some(function) = single_ident(name).map(folded)
@@ -56,6 +70,20 @@ impl Rewriter<'_> {
                 let relation = alias
                     .as_ref()
                     .map_or_else(|| Ident::new(function.clone()), |a| a.name.clone());
+                let mut columns = columns;
+                let mut array_exprs: Vec<Expr> = behind
+                    .arrays
+                    .iter()
+                    .map(|array| call(array, arguments.clone()))
+                    .collect();
+                if *with_ordinality {
+                    with_ordinals(&mut array_exprs, &mut None);
+                    let ordinality = alias
+                        .as_ref()
+                        .and_then(|a| a.columns.get(columns.len()))
+                        .map_or_else(|| Ident::new("ordinality"), |c| c.name.clone());
+                    columns.push(ordinality);
+                }
                 *factor = TableFactor::UNNEST {
                     alias: Some(TableAlias {
                         explicit: true,
@@ -69,11 +97,7 @@ impl Rewriter<'_> {
                             .collect(),
                         at: None,
                     }),
-                    array_exprs: behind
-                        .arrays
-                        .iter()
-                        .map(|array| call(array, arguments.clone()))
-                        .collect(),
+                    array_exprs,
                     with_offset: false,
                     with_offset_alias: None,
                     with_ordinality: false,
@@ -125,5 +149,59 @@ impl Rewriter<'_> {
             return true;
         }
         false
+    }
+}
+
+/// `WITH ORDINALITY`: one more array beside the others, of their positions (1, 2, … up to
+/// the longest), unnested with them, so each row's number is its element's position, not an
+/// order rows happen to arrive in. An alias with one name fewer gets `ordinality`, no alias
+/// PostgreSQL's names.
+fn with_ordinals(array_exprs: &mut Vec<Expr>, alias: &mut Option<TableAlias>) {
+    use datafusion::sql::sqlparser::ast::{BinaryOperator, CastKind, DataType, Value};
+    let lengths: Vec<Expr> = array_exprs
+        .iter()
+        .map(|array| call("cardinality", vec![array.clone()]))
+        .collect();
+    let longest = match lengths.len() {
+        1 => lengths
+            .into_iter()
+            .next()
+            .unwrap_or(Expr::value(Value::Null)),
+        _ => call("greatest", lengths),
+    };
+    let last = Expr::BinaryOp {
+        left: Box::new(Expr::Cast {
+            kind: CastKind::Cast,
+            expr: Box::new(longest),
+            data_type: DataType::BigInt(None),
+            array: false,
+            format: None,
+        }),
+        op: BinaryOperator::Plus,
+        right: Box::new(Expr::value(Value::Number("1".into(), false))),
+    };
+    let arrays = array_exprs.len();
+    array_exprs.push(call(
+        "range",
+        vec![Expr::value(Value::Number("1".into(), false)), last],
+    ));
+    let column = |name: &str| TableAliasColumnDef {
+        name: Ident::new(name),
+        data_type: None,
+    };
+    match alias {
+        Some(alias) if alias.columns.len() == arrays => alias.columns.push(column("ordinality")),
+        Some(_) => {}
+        // Unnamed, the columns are PostgreSQL's: `unnest` for each array, then `ordinality`.
+        None => {
+            let mut columns: Vec<_> = (0..arrays).map(|_| column("unnest")).collect();
+            columns.push(column("ordinality"));
+            *alias = Some(TableAlias {
+                explicit: true,
+                name: Ident::new("unnest"),
+                columns,
+                at: None,
+            });
+        }
     }
 }
