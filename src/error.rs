@@ -34,6 +34,7 @@ pub mod sqlstate {
     pub const SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION: &str = "42000";
     pub const SYNTAX_ERROR: &str = "42601";
     pub const UNDEFINED_COLUMN: &str = "42703";
+    pub const INSUFFICIENT_PRIVILEGE: &str = "42501";
     pub const AMBIGUOUS_COLUMN: &str = "42702";
     pub const INVALID_COLUMN_REFERENCE: &str = "42P10";
     pub const DUPLICATE_COLUMN: &str = "42701";

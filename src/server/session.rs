@@ -477,10 +477,12 @@ impl Session {
             ));
         }
         if !matches!(target, CopyTarget::Stdout) {
+            // PostgreSQL's answer to a user who is not a superuser.
             return Err(SqlError::new(
-                sqlstate::FEATURE_NOT_SUPPORTED,
-                "COPY to a file or a program is not supported: custlake writes no files on the server; use COPY … TO STDOUT (psql's \\copy)",
-            ));
+                sqlstate::INSUFFICIENT_PRIVILEGE,
+                "must be superuser or have privileges of the pg_write_server_files role to COPY to a file",
+            )
+            .with_hint("custlake writes no files on the server: use COPY … TO STDOUT (psql's \\copy), which writes them on the client."));
         }
         let query = match source {
             CopySource::Query(query) => query.as_ref().clone(),

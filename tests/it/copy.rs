@@ -119,7 +119,7 @@ async fn copy_refusals_have_postgres_sqlstates() {
     let client = server.connect().await;
     for (sql, code) in [
         ("COPY orders FROM STDIN", "25006"),
-        ("COPY (SELECT 1) TO '/tmp/custlake-copy'", "0A000"),
+        ("COPY (SELECT 1) TO '/tmp/custlake-copy'", "42501"),
         ("COPY (SELECT 1) TO STDOUT (FORMAT xml)", "22023"),
         ("COPY (SELECT 1) TO STDOUT (FORMAT binary, HEADER)", "42601"),
         ("COPY (SELECT 1) TO STDOUT (QUOTE '''')", "0A000"),

@@ -559,7 +559,7 @@ async fn errors_carry_sqlstate_and_the_connection_survives() {
         ("SELECT CAST('abc' AS INT)", "22P02"),
         ("SELECT 1 / 0", "22012"),
         ("CREATE TABLE t AS SELECT 1", "25006"),
-        ("COPY customers TO '/tmp/custlake-copy-test.csv'", "25006"),
+        ("COPY customers TO '/tmp/custlake-copy-test.csv'", "42501"),
     ];
     for (sql, code) in cases {
         let simple = client.simple_query(sql).await.expect_err(sql);

@@ -4,7 +4,7 @@
 //! does); the walk's hooks below call them in this order:
 //!
 //! 1. on entering a query: [`names`] notes its CTEs (they shadow catalog names),
-//!    [`whole_rows`] reads `(t).x` as `t.x`, [`fetch_first`] makes FETCH FIRST a LIMIT, then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
+//!    [`whole_rows`] reads `(t).x` as `t.x`, [`fetch_first`] makes FETCH FIRST a LIMIT (WITH TIES a rank), then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
 //!    it extends is rewritten with the rest;
 //! 2. on entering a select: [`grouping_sets`] reads ordinals and composite elements in
 //!    ROLLUP and CUBE as PostgreSQL does, [`whole_rows`] makes a FROM item's name and
@@ -166,6 +166,7 @@ impl VisitorMut for Rewriter<'_> {
     fn pre_visit_query(&mut self, query: &mut Query) -> ControlFlow<SqlError> {
         self.note_ctes(query);
         whole_rows::fields_of_whole_rows(query);
+        fetch_first::with_ties_as_rank(query);
         fetch_first::fetch_first_as_limit(query);
         order_by_subqueries::order_by_subqueries_as_columns(query);
         ControlFlow::Continue(())
