@@ -236,6 +236,8 @@ async fn build_state_with_tables(
     // After DataFusion's type coercion, so that it sees every cast with both types.
     let casts = pgcompat::cast_rules::PgCasts::new(&state)?;
     state.add_analyzer_rule(Arc::new(casts));
+    // After type coercion, which gives every expression its type.
+    state.add_analyzer_rule(Arc::new(pgcompat::json::JsonOrdering));
     // Last: it sees the casts the others wrote.
     let session_zone = pgcompat::session_zone::SessionZone::new(&state)?;
     state.add_analyzer_rule(Arc::new(session_zone));

@@ -110,7 +110,16 @@ impl PgOperators {
             B::QuestionPipe if is_text(left) => "jsonb_exists_any".into(),
             B::QuestionAnd if is_text(left) => "jsonb_exists_all".into(),
             B::HashMinus if is_text(left) => "jsonb_delete_path".into(),
-            B::StringConcat if is_jsonb && is_text(left) && is_text(right) => "jsonb_concat".into(),
+            // jsonb || jsonb; text || jsonb is text concatenation in PostgreSQL, as here, and
+            // an untyped literal is read as the other side's type.
+            B::StringConcat
+                if is_jsonb
+                    && (left_type == right_type
+                        || (left_type.is_none() && is_literal(left))
+                        || (right_type.is_none() && is_literal(right))) =>
+            {
+                "jsonb_concat".into()
+            }
             B::Minus if left_type == Some(JsonType::Jsonb) => "jsonb_delete".into(),
             B::Eq | B::NotEq if is_jsonb && is_text(left) && is_text(right) => {
                 if left_type == Some(JsonType::Json) || right_type == Some(JsonType::Json) {
@@ -143,6 +152,17 @@ impl PgOperators {
             _ => return Ok(None),
         }))
     }
+}
+
+/// An untyped string literal, which PostgreSQL reads as the other operand's type.
+fn is_literal(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Literal(
+            ScalarValue::Utf8(_) | ScalarValue::Utf8View(_) | ScalarValue::LargeUtf8(_),
+            _
+        )
+    )
 }
 
 fn sql_error(error: SqlError) -> datafusion::error::DataFusionError {

@@ -16,7 +16,8 @@
 //!   `array_to_json`, `json_object` (the values' JSON form is [`render`]'s);
 //! - [`inspect`]: `*_typeof`, `*_array_length`, `jsonb_pretty`, and the arrays behind the
 //!   set-returning `*_object_keys`, `*_array_elements` and `*_each`;
-//! - [`aggregates`]: `json_agg`, `jsonb_agg`, `json_object_agg`, `jsonb_object_agg`.
+//! - [`aggregates`]: `json_agg`, `jsonb_agg`, `json_object_agg`, `jsonb_object_agg`;
+//! - [`ordering`]: the refusal of ORDER BY, `min`/`max` and (for json) grouping of JSON values.
 //!
 //! datafusion-functions-json was considered and not taken: its `->` returns a union of
 //! scalar kinds rather than `json`, its functions have neither PostgreSQL's names nor its
@@ -29,9 +30,12 @@ mod build;
 mod input;
 mod inspect;
 mod modify;
+mod ordering;
 mod predicates;
 pub(crate) mod render;
 pub(crate) mod value;
+
+pub use ordering::JsonOrdering;
 
 use std::collections::HashMap;
 use std::sync::Arc;
