@@ -66,7 +66,10 @@ pub fn decode(
                     format!("parameter ${} is not valid UTF-8", index + 1),
                 )
             })?;
-            decode_text(text, pg, target)
+            match target {
+                DataType::List(item) => decode_text_array(index, text, pg, item.data_type())?,
+                _ => decode_text(text, pg, target),
+            }
         }
         FieldFormat::Binary => decode_binary(bytes, pg).map_err(|why| {
             SqlError::new(
@@ -95,6 +98,44 @@ pub fn decode(
             ),
         )
     })
+}
+
+/// An array in PostgreSQL's text form (`{1,2,NULL}`, as psycopg and pgjdbc send lists), each
+/// element decoded as a parameter of the element type.
+fn decode_text_array(
+    index: usize,
+    text: &str,
+    pg: &Type,
+    item: &DataType,
+) -> Result<ScalarValue, SqlError> {
+    let Some(elements) = crate::pgcompat::literal_types::parse_array_literal(text) else {
+        return Err(SqlError::new(
+            sqlstate::INVALID_TEXT_REPRESENTATION,
+            format!(
+                "parameter ${}: malformed array literal: \"{text}\"",
+                index + 1
+            ),
+        ));
+    };
+    let element_pg = match pg.kind() {
+        postgres_types::Kind::Array(element) => element.clone(),
+        _ => Type::UNKNOWN,
+    };
+    let values = elements
+        .into_iter()
+        .map(|element| {
+            decode(
+                index,
+                element.as_deref().map(str::as_bytes),
+                &element_pg,
+                FieldFormat::Text,
+                item,
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ScalarValue::List(ScalarValue::new_list_nullable(
+        &values, item,
+    )))
 }
 
 /// Text-format values go through DataFusion's own casts from strings, which accept what

@@ -236,3 +236,53 @@ fn binary_array_parameters() {
     .unwrap_err();
     assert_eq!(error.code, "22P03");
 }
+
+/// Lists as psycopg sends them: an array's text (`{1,NULL,3}`), typed by the element type.
+#[test]
+fn text_array_parameters() {
+    let list = |item: DataType| DataType::List(Arc::new(Field::new_list_field(item, true)));
+    assert_eq!(
+        text("{1,NULL,3}", Type::INT8_ARRAY, list(DataType::Int64)),
+        ScalarValue::List(ScalarValue::new_list_nullable(
+            &[
+                ScalarValue::Int64(Some(1)),
+                ScalarValue::Int64(None),
+                ScalarValue::Int64(Some(3)),
+            ],
+            &DataType::Int64,
+        ))
+    );
+    assert_eq!(
+        text(
+            r#"{"a b","c,d",""}"#,
+            Type::TEXT_ARRAY,
+            list(DataType::Utf8)
+        ),
+        ScalarValue::List(ScalarValue::new_list_nullable(
+            &[
+                ScalarValue::Utf8(Some("a b".into())),
+                ScalarValue::Utf8(Some("c,d".into())),
+                ScalarValue::Utf8(Some(String::new())),
+            ],
+            &DataType::Utf8,
+        ))
+    );
+    let error = decode(
+        0,
+        Some(b"{1,x}"),
+        &Type::INT2_ARRAY,
+        FieldFormat::Text,
+        &list(DataType::Int16),
+    )
+    .unwrap_err();
+    assert_eq!(error.code, "22P02");
+    let error = decode(
+        0,
+        Some(b"1,2"),
+        &Type::INT2_ARRAY,
+        FieldFormat::Text,
+        &list(DataType::Int16),
+    )
+    .unwrap_err();
+    assert_eq!(error.code, "22P02");
+}

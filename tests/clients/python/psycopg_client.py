@@ -157,6 +157,10 @@ def copy_to_stdout(port, expected):
         equal(lines[1].split(",")[0], str(first["order_id"]), "CSV first order")
         equal(lines[1].split(",")[5], first["amount"], "CSV amount as text")
         equal(len(lines), len(rows) + 1, "CSV lines")
+        # A list parameter (sent as an array's text) for = ANY(%s).
+        ids = [r["order_id"] for r in expected["orders_of_customer"]["rows"]][:3]
+        found = conn.execute("SELECT order_id FROM orders WHERE order_id = ANY(%s) ORDER BY 1", (ids,)).fetchall()
+        equal(found, [(i,) for i in sorted(ids)], "= ANY(list parameter)")
         # A COPY into custlake is refused; the connection keeps serving.
         try:
             with cur.copy("COPY orders FROM STDIN") as copy:
