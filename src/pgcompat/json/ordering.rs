@@ -66,7 +66,8 @@ fn check_node(node: &LogicalPlan) -> Result<()> {
                 }
             }
         }
-        LogicalPlan::Distinct(_) | LogicalPlan::Union(_) => {
+        // UNION is a Distinct over the Union; UNION ALL compares nothing.
+        LogicalPlan::Distinct(_) => {
             for field in node.schema().fields() {
                 if JsonType::of(field) == Some(JsonType::Json) {
                     return Err(refusal(JsonType::Json, "DISTINCT or UNION"));
