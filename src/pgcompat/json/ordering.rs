@@ -5,7 +5,7 @@
 //! refuses, with 0A000 for jsonb and PostgreSQL's 42883 for json:
 //! - ORDER BY a JSON value, in a query or a window;
 //! - `min`/`max` of one;
-//! - GROUP BY, DISTINCT, UNION and the like over json (jsonb groups by its normal form,
+//! - GROUP BY, DISTINCT and UNION (not UNION ALL) over json (jsonb groups by its normal form,
 //!   which is its value but for the scale of numbers: `1.0` and `1.00` are two groups).
 
 use datafusion::common::tree_node::{TreeNode, TreeNodeRecursion};
