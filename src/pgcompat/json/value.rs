@@ -48,8 +48,10 @@ impl Separators {
     };
 }
 
-/// Deepest nesting accepted, as PostgreSQL's stack-depth limit refuses runaway documents.
-const MAX_DEPTH: usize = 6400;
+/// Deepest nesting accepted. Parsing, writing and comparing walk the tree recursively, so a
+/// bound keeps any document within a thread's stack (a deeper one would abort the server);
+/// PostgreSQL's own bound is its stack depth, some thousands of levels.
+pub const MAX_DEPTH: usize = 256;
 
 /// Largest decimal exponent a number may have (numeric's limit is about this).
 const MAX_EXPONENT: i64 = 1000;
@@ -58,6 +60,13 @@ fn invalid(detail: impl std::fmt::Display) -> SqlError {
     SqlError::new(
         sqlstate::INVALID_TEXT_REPRESENTATION,
         format!("invalid input syntax for type json: {detail}"),
+    )
+}
+
+fn too_deep() -> SqlError {
+    SqlError::new(
+        sqlstate::STATEMENT_TOO_COMPLEX,
+        "stack depth limit exceeded: a JSON document is nested more than 256 levels deep",
     )
 }
 
@@ -80,7 +89,7 @@ pub fn children(text: &str) -> Result<Option<Children>, SqlError> {
     let children = match parser.peek() {
         Some(b'{') | Some(b'[') => {
             let mut children = Vec::new();
-            parser.container(0, |parser, key| {
+            parser.container(|parser, key| {
                 parser.skip_space();
                 let start = parser.pos;
                 parser.value(1)?;
@@ -151,17 +160,15 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Json, SqlError> {
-        if depth > MAX_DEPTH {
-            return Err(SqlError::new(
-                sqlstate::INSUFFICIENT_RESOURCES,
-                "stack depth limit exceeded: the JSON document is nested too deeply",
-            ));
-        }
         self.skip_space();
+        // Containers at depths 0 to MAX_DEPTH - 1: MAX_DEPTH levels.
+        if depth >= MAX_DEPTH && matches!(self.peek(), Some(b'{' | b'[')) {
+            return Err(too_deep());
+        }
         match self.peek() {
             Some(b'{') => {
                 let mut members = Vec::new();
-                self.container(depth, |parser, key| {
+                self.container(|parser, key| {
                     let value = parser.value(depth + 1)?;
                     members.push((key.unwrap_or_default(), value));
                     Ok(())
@@ -170,7 +177,7 @@ impl Parser<'_> {
             }
             Some(b'[') => {
                 let mut elements = Vec::new();
-                self.container(depth, |parser, _| {
+                self.container(|parser, _| {
                     elements.push(parser.value(depth + 1)?);
                     Ok(())
                 })?;
@@ -203,7 +210,6 @@ impl Parser<'_> {
     /// given the member's key for objects.
     fn container(
         &mut self,
-        depth: usize,
         mut member: impl FnMut(&mut Self, Option<String>) -> Result<(), SqlError>,
     ) -> Result<(), SqlError> {
         let (open, close) = match self.peek() {
@@ -228,12 +234,6 @@ impl Parser<'_> {
             } else {
                 None
             };
-            if depth + 1 > MAX_DEPTH {
-                return Err(SqlError::new(
-                    sqlstate::INSUFFICIENT_RESOURCES,
-                    "stack depth limit exceeded: the JSON document is nested too deeply",
-                ));
-            }
             member(self, key)?;
             self.skip_space();
             match self.peek() {
