@@ -94,6 +94,14 @@ impl std::fmt::Display for SqlError {
 
 impl std::error::Error for SqlError {}
 
+/// A refusal raised inside DataFusion (a function's invoke, an analyzer rule), carried as
+/// `External` so that [`classify`] finds its SQLSTATE again.
+impl From<SqlError> for DataFusionError {
+    fn from(error: SqlError) -> Self {
+        DataFusionError::External(Box::new(error))
+    }
+}
+
 impl From<ArrowError> for SqlError {
     fn from(error: ArrowError) -> Self {
         SqlError::from(DataFusionError::from(error))

@@ -123,7 +123,7 @@ impl PgOperators {
             B::Minus if left_type == Some(JsonType::Jsonb) => "jsonb_delete".into(),
             B::Eq | B::NotEq if is_jsonb && is_text(left) && is_text(right) => {
                 if left_type == Some(JsonType::Json) || right_type == Some(JsonType::Json) {
-                    return Err(sql_error(SqlError::new(
+                    return Err(datafusion::error::DataFusionError::from(SqlError::new(
                         sqlstate::UNDEFINED_FUNCTION,
                         "operator does not exist: json = jsonb",
                     )));
@@ -136,13 +136,13 @@ impl PgOperators {
             B::Eq | B::NotEq | B::Lt | B::LtEq | B::Gt | B::GtEq
                 if left_type == Some(JsonType::Json) || right_type == Some(JsonType::Json) =>
             {
-                return Err(sql_error(SqlError::new(
+                return Err(datafusion::error::DataFusionError::from(SqlError::new(
                     sqlstate::UNDEFINED_FUNCTION,
                     format!("operator does not exist: json {op} json"),
                 )));
             }
             B::Lt | B::LtEq | B::Gt | B::GtEq if is_jsonb => {
-                return Err(sql_error(SqlError::new(
+                return Err(datafusion::error::DataFusionError::from(SqlError::new(
                     sqlstate::FEATURE_NOT_SUPPORTED,
                     format!(
                         "jsonb {op} jsonb is not supported: custlake does not order jsonb values"
@@ -163,10 +163,6 @@ fn is_literal(expr: &Expr) -> bool {
             _
         )
     )
-}
-
-fn sql_error(error: SqlError) -> datafusion::error::DataFusionError {
-    datafusion::error::DataFusionError::External(Box::new(error))
 }
 
 /// `#>`'s path as arguments: a text literal in array syntax (`'{a,b}'`) as one literal per

@@ -155,11 +155,7 @@ impl BatchEncoder {
         let field_count = i16::try_from(columns).map_err(|_| {
             EncodeError::Schema(format!("{columns} columns exceed the protocol limit"))
         })?;
-        let jsonb = schema
-            .fields()
-            .iter()
-            .map(|field| Ok(pg_field_type(field)?.pg_type == pgwire::api::Type::JSONB))
-            .collect::<Result<Vec<_>, EncodeError>>()?;
+        let jsonb = jsonb_columns(&schema)?;
         Ok(Self {
             schema,
             formats,
@@ -233,6 +229,32 @@ impl BatchEncoder {
     }
 }
 
+/// Per column of `schema`: whether it is `jsonb` (checking that every column can be sent).
+fn jsonb_columns(schema: &Schema) -> Result<Vec<bool>, EncodeError> {
+    schema
+        .fields()
+        .iter()
+        .map(|field| Ok(pg_field_type(field)?.pg_type == pgwire::api::Type::JSONB))
+        .collect()
+}
+
+/// A value in binary format, as its type's send function writes it; `jsonb_send` is a
+/// format version (1) and the text.
+#[inline]
+fn put_binary<W: Writer>(
+    writer: &W,
+    i: usize,
+    out: &mut Vec<u8>,
+    jsonb: bool,
+) -> Result<(), EncodeError> {
+    if jsonb {
+        out.push(1);
+        writer.text(i, out)
+    } else {
+        writer.binary(i, out)
+    }
+}
+
 /// Writes one column's value (length-prefixed) into each row buffer.
 struct ColumnVisit<'r> {
     rows: &'r mut [Vec<u8>],
@@ -246,12 +268,9 @@ impl<'a> Visit<'a> for ColumnVisit<'_> {
     fn visit<W: Writer + 'a>(self, writer: W) -> Result<(), EncodeError> {
         match self.format {
             FieldFormat::Text => write_rows(&writer, self.rows, W::text),
-            // jsonb_send: format version 1, then the text.
-            FieldFormat::Binary if self.jsonb => write_rows(&writer, self.rows, |w, i, out| {
-                out.push(1);
-                w.text(i, out)
+            FieldFormat::Binary => write_rows(&writer, self.rows, |w, i, out| {
+                put_binary(w, i, out, self.jsonb)
             }),
-            FieldFormat::Binary => write_rows(&writer, self.rows, W::binary),
         }
     }
 }

@@ -88,7 +88,7 @@ const DOC_SECTION: DocSection = DocSection {
 };
 
 /// A function's result: a scalar where every argument was one, else the array.
-fn columnar(values: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
+pub(in crate::pgcompat) fn columnar(values: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
     Ok(match scalar {
         true => ColumnarValue::Scalar(ScalarValue::try_from_array(&values, 0)?),
         false => ColumnarValue::Array(values),
@@ -113,7 +113,7 @@ fn made_for<'a, T>(
 }
 
 /// Whether every argument of a call is a scalar.
-fn all_scalar(args: &[ColumnarValue]) -> bool {
+pub(in crate::pgcompat) fn all_scalar(args: &[ColumnarValue]) -> bool {
     args.iter()
         .all(|arg| matches!(arg, ColumnarValue::Scalar(_)))
 }

@@ -151,7 +151,7 @@ impl ScalarUDFImpl for ToTimestamp {
                 continue;
             }
             let items = made_for(&mut items, template.value(row), |t| Ok(parse(t)))?;
-            let at = read(text.value(row), items, self.reads).map_err(sql)?;
+            let at = read(text.value(row), items, self.reads).map_err(DataFusionError::from)?;
             match self.reads {
                 Reads::Date => dates.append_value(
                     (at.date() - NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()).num_days()
@@ -191,7 +191,7 @@ impl ToTimestamp {
             match value {
                 None => stamps.append_null(),
                 Some(s) if !s.is_finite() || s.abs() > 9.2e12 => {
-                    return Err(sql(SqlError::new(
+                    return Err(DataFusionError::from(SqlError::new(
                         sqlstate::DATETIME_FIELD_OVERFLOW,
                         format!("timestamp out of range: \"{s}\""),
                     )));
@@ -201,10 +201,6 @@ impl ToTimestamp {
         }
         columnar(Arc::new(stamps.finish()), scalar)
     }
-}
-
-fn sql(error: SqlError) -> DataFusionError {
-    DataFusionError::External(Box::new(error))
 }
 
 /// The UTC instant of a wall-clock time in `zone` (the earlier of two in a repeated hour).

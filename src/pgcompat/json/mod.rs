@@ -51,6 +51,9 @@ use datafusion::logical_expr::{ColumnarValue, DocSection, ScalarUDF};
 use crate::error::SqlError;
 use value::Json;
 
+// A call's result is a scalar where every argument was one, as the other builtins do it.
+pub(super) use super::builtins::{all_scalar, columnar};
+
 const DOC_SECTION: DocSection = DocSection {
     include: true,
     label: "JSON Functions",
@@ -130,7 +133,7 @@ impl JsonType {
 
 /// A refusal with a SQLSTATE, as DataFusion carries it.
 pub(crate) fn sql(error: SqlError) -> DataFusionError {
-    DataFusionError::External(Box::new(error))
+    DataFusionError::from(error)
 }
 
 /// An argument's values as text, whatever string type it came as.
@@ -141,20 +144,6 @@ fn texts(arg: &ColumnarValue, rows: usize) -> Result<StringArray> {
         _ => cast(&array, &DataType::Utf8)?,
     };
     Ok(array.as_string::<i32>().clone())
-}
-
-/// Whether every argument of a call is a scalar (the result then is one too).
-fn all_scalar(args: &[ColumnarValue]) -> bool {
-    args.iter()
-        .all(|arg| matches!(arg, ColumnarValue::Scalar(_)))
-}
-
-/// A function's result: a scalar where every argument was one, else the array.
-fn columnar(values: ArrayRef, scalar: bool) -> Result<ColumnarValue> {
-    Ok(match scalar {
-        true => ColumnarValue::Scalar(datafusion::common::ScalarValue::try_from_array(&values, 0)?),
-        false => ColumnarValue::Array(values),
-    })
 }
 
 /// Whether the array's value at `i` is NULL.

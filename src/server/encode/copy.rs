@@ -3,9 +3,10 @@
 //!
 //! [`CopyOptions::read`] reads the statement's options (the parenthesised form and the old
 //! one psql's `\copy … CSV HEADER` sends) and refuses those PostgreSQL refuses, with its
-//! SQLSTATE; [`CopyEncoder`] writes each batch's rows, in messages as PostgreSQL cuts them. Values are written by the same writers as query results (a value's COPY
-//! text is its text output, escaped), so a COPY gives the digits a SELECT gives. pgwire's own
-//! COPY encoder is not used: it writes values through postgres-types' text forms rather than
+//! SQLSTATE; [`CopyEncoder`] writes each batch's rows, in messages as PostgreSQL cuts them.
+//! Values are written by the same writers as query results (a value's COPY text is its text
+//! output, escaped; its binary form its send function's), so a COPY gives the digits a SELECT
+//! gives. pgwire's own COPY encoder is not used: it writes values through postgres-types' text forms rather than
 //! PostgreSQL's output functions, and leaves out the escapes of `\b`, `\f`, `\v` and CSV's
 //! ESCAPE.
 
@@ -16,7 +17,7 @@ use datafusion::sql::sqlparser::ast::{CopyLegacyCsvOption, CopyLegacyOption, Cop
 use pgwire::messages::copy::CopyData;
 
 use super::writers::{self, Visit, Writer};
-use super::{EncodeError, pg_field_type};
+use super::{EncodeError, jsonb_columns, put_binary, render};
 use crate::error::{SqlError, sqlstate};
 
 /// The three formats of COPY.
@@ -237,10 +238,7 @@ pub struct CopyEncoder {
 
 impl CopyEncoder {
     pub fn new(schema: SchemaRef, options: CopyOptions) -> Result<Self, EncodeError> {
-        let mut jsonb = Vec::with_capacity(schema.fields().len());
-        for field in schema.fields() {
-            jsonb.push(pg_field_type(field)?.pg_type == pgwire::api::Type::JSONB);
-        }
+        let jsonb = jsonb_columns(&schema)?;
         let forced = schema
             .fields()
             .iter()
@@ -429,7 +427,7 @@ impl<'a> Visit<'a> for CopyColumn<'_, '_> {
             }
             if writer.is_null(i) {
                 match format {
-                    CopyFormat::Binary => row.extend_from_slice(&(-1i32).to_be_bytes()),
+                    CopyFormat::Binary => row.extend_from_slice(&render::NULL_LEN),
                     _ => row.extend_from_slice(&encoder.options.null),
                 }
                 continue;
@@ -437,20 +435,9 @@ impl<'a> Visit<'a> for CopyColumn<'_, '_> {
             scratch.clear();
             match format {
                 CopyFormat::Binary => {
-                    if jsonb {
-                        scratch.push(1);
-                        writer.text(i, &mut scratch)?;
-                    } else {
-                        writer.binary(i, &mut scratch)?;
-                    }
-                    let len = i32::try_from(scratch.len()).map_err(|_| {
-                        EncodeError::Value(format!(
-                            "value of {} bytes exceeds the protocol limit",
-                            scratch.len()
-                        ))
-                    })?;
-                    row.extend_from_slice(&len.to_be_bytes());
-                    row.extend_from_slice(&scratch);
+                    let at = render::begin_value(row);
+                    put_binary(&writer, i, row, jsonb)?;
+                    render::end_value(row, at)?;
                 }
                 CopyFormat::Text => {
                     writer.text(i, &mut scratch)?;
