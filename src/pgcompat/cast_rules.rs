@@ -359,7 +359,8 @@ fn numeric_scale(expr: &Expr, schema: &DFSchema) -> Option<Expr> {
 }
 
 /// `date_part('second' | 'millisecond' | 'epoch', timestamp)` with the microseconds, as a
-/// numeric of scale 6 (3 for milliseconds); `None` for any other call.
+/// numeric of scale 6 (3 for milliseconds), of an interval through `interval_part`, and
+/// PostgreSQL's decades, centuries, millennia and Julian days; `None` for any other call.
 fn extract_fraction(expr: &Expr, schema: &DFSchema) -> Option<Expr> {
     let Expr::ScalarFunction(ScalarFunction { func, args }) = expr else {
         return None;
@@ -387,6 +388,27 @@ fn extract_fraction(expr: &Expr, schema: &DFSchema) -> Option<Expr> {
                 Box::new(Expr::Literal(ScalarValue::Decimal128(Some(1), 7, 6), None)),
             ))
         });
+    }
+    if let DataType::Interval(_) = value_type
+        && let ScalarValue::Utf8(Some(f)) | ScalarValue::Utf8View(Some(f)) = field
+        && matches!(
+            f.to_ascii_lowercase().as_str(),
+            "epoch"
+                | "second"
+                | "seconds"
+                | "millisecond"
+                | "milliseconds"
+                | "microsecond"
+                | "microseconds"
+        )
+    {
+        return Some(Expr::ScalarFunction(ScalarFunction::new_udf(
+            super::builtins::interval_part(),
+            vec![
+                Expr::Literal(ScalarValue::Utf8(Some(f.clone())), None),
+                value.clone(),
+            ],
+        )));
     }
     let (is_timestamp, is_date, is_time) = (
         matches!(value_type, DataType::Timestamp(..)),
@@ -456,6 +478,22 @@ fn extract_fraction(expr: &Expr, schema: &DFSchema) -> Option<Expr> {
                 .ok()
         }
         "century" | "centuries" if is_timestamp || is_date => years_per(100),
+        // The Julian day: days since 4714-11-24 BC, of which 1970-01-01 is day 2440588.
+        "julian" if is_date => Some(Expr::Cast(Cast::new(
+            Box::new(
+                Expr::Cast(Cast::new(
+                    Box::new(Expr::Cast(Cast::new(
+                        Box::new(value.clone()),
+                        DataType::Date32,
+                    ))),
+                    DataType::Int32,
+                ))
+                .cast_to(&DataType::Int64, schema)
+                .ok()?
+                    + lit(2_440_588i64),
+            ),
+            DataType::Decimal128(38, 0),
+        ))),
         "millennium" | "millennia" if is_timestamp || is_date => years_per(1000),
         _ => None,
     }

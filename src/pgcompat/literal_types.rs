@@ -158,6 +158,40 @@ pub fn parse_array_literal(text: &str) -> Option<Vec<Option<String>>> {
     }
 }
 
+/// The members of a multidimensional array literal, `{{1,2},{3,4}}` as `{1,2}` and `{3,4}`
+/// (split at the commas between its top-level braces, quoted text kept whole); `None` when
+/// the literal's members are not themselves braced.
+pub fn split_nested_array_literal(text: &str) -> Option<Vec<&str>> {
+    let inner = text.trim().strip_prefix('{')?.strip_suffix('}')?;
+    if !inner.trim_start().starts_with('{') {
+        return None;
+    }
+    let (mut members, mut depth, mut quoted, mut escaped, mut start) =
+        (Vec::new(), 0, false, false, 0);
+    for (at, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '{' if !quoted => depth += 1,
+            '}' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                members.push(inner[start..at].trim());
+                start = at + 1;
+            }
+            _ => {}
+        }
+        if depth < 0 {
+            return None;
+        }
+    }
+    members.push(inner[start..].trim());
+    members
+        .iter()
+        .all(|m| m.starts_with('{') && m.ends_with('}'))
+        .then_some(members)
+}
+
 /// The rule, for the session state builder.
 pub fn rule() -> Arc<dyn AnalyzerRule + Send + Sync> {
     Arc::new(UnknownLiterals)

@@ -69,6 +69,16 @@ pub fn scalar_type(data_type: &DataType) -> Option<(Type, Type, i32)> {
     }
 }
 
+/// The members of the innermost list of nested lists; `None` for a type that is no list.
+fn innermost_member(data_type: &DataType) -> Option<&DataType> {
+    match data_type {
+        DataType::List(field) | DataType::LargeList(field) | DataType::FixedSizeList(field, _) => {
+            innermost_member(field.data_type()).or(Some(field.data_type()))
+        }
+        _ => None,
+    }
+}
+
 /// The Postgres type of a column of `data_type`, or `None` for Arrow types with no
 /// representation (unions, run-end encoded arrays, list views).
 pub fn column_type(data_type: &DataType) -> Option<PgColumnType> {
@@ -83,9 +93,16 @@ pub fn column_type(data_type: &DataType) -> Option<PgColumnType> {
                     pg_type: array,
                     type_modifier,
                 }),
-                // Nested lists may be ragged and lists of structs have no array type worth
-                // sending: both go out as JSON arrays, if their elements can be encoded at all.
-                None => column_type(field.data_type()).map(|_| json),
+                // Lists of lists of scalars are multidimensional arrays of those scalars;
+                // lists of structs have no array type worth sending and go out as JSON
+                // arrays, if their elements can be encoded at all.
+                None => match innermost_member(field.data_type()).and_then(scalar_type) {
+                    Some((_, array, type_modifier)) => Some(PgColumnType {
+                        pg_type: array,
+                        type_modifier,
+                    }),
+                    None => column_type(field.data_type()).map(|_| json),
+                },
             }
         }
         DataType::Struct(fields) => {

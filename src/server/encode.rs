@@ -10,6 +10,7 @@
 //! allocation shared by the batch's `DataRow`s.
 
 pub mod copy;
+mod multidim;
 mod render;
 mod writers;
 
@@ -38,6 +39,9 @@ pub enum EncodeError {
     /// Result format codes that do not fit the result's columns.
     #[error("invalid result format codes: {0}")]
     Format(String),
+    /// A list of lists whose inner lists differ in length or are NULL: not a PostgreSQL array.
+    #[error("multidimensional arrays must have array expressions with matching dimensions")]
+    NotRectangular,
     /// A batch that does not match the schema the encoder was built for.
     #[error("record batch does not match the result schema: {0}")]
     Schema(String),
@@ -48,6 +52,7 @@ impl From<EncodeError> for SqlError {
         let code = match e {
             EncodeError::UnsupportedType(_) => sqlstate::FEATURE_NOT_SUPPORTED,
             EncodeError::Value(_) => sqlstate::DATA_EXCEPTION,
+            EncodeError::NotRectangular => sqlstate::ARRAY_SUBSCRIPT_ERROR,
             EncodeError::Format(_) => sqlstate::PROTOCOL_VIOLATION,
             EncodeError::Schema(_) => sqlstate::INTERNAL_ERROR,
         };

@@ -7,10 +7,13 @@
 //! - [`numeric`]: `x::numeric`, keeping the scale of `x`;
 //! - [`numeric_div`]: numeric division, rounded;
 //! - [`interval_span`]: what intervals compare by;
+//! - [`interval_part`]: the epoch and seconds of an interval, exactly;
 //! - [`width_bucket`]: the bucket of a number;
 //! - [`regexp_split_to_array`]: text split by a regular expression;
 //! - [`regexp_matches`]: the matches `regexp_matches` returns as rows;
+//! - [`regexp_position`]: `regexp_substr` and `regexp_instr`, the N-th match's text or place;
 //! - [`trim_array`]: an array without its last elements;
+//! - [`array_shape`]: `array_dims` and `array_fill` of multidimensional arrays;
 //! - [`degrees_trig`]: `sind`, `cosd`, `tand`;
 //! - [`scale`]: `scale`, `min_scale`, `trim_scale` of a numeric;
 //! - [`interval_mul`]: `interval * number` and `interval / number`;
@@ -18,9 +21,10 @@
 //! - [`date_trunc`]: DataFusion's, and PostgreSQL's of an interval;
 //! - [`justify`]: `justify_days`, `justify_hours`, `justify_interval`;
 //! - [`isfinite`]: whether a date, timestamp or interval is finite;
+//! - [`overlaps`]: whether two periods of time overlap;
 //! - [`make_interval`]: `make_interval`, `make_timestamp` and `make_time`;
 //! - [`timezone`]: `AT TIME ZONE`;
-//! - [`percentile_disc`]: the discrete percentile, an aggregate;
+//! - [`percentile`]: the discrete and the continuous percentile, aggregates;
 //! - [`mode`]: the most frequent value, an aggregate (both keep a group's values in
 //!   [`group_values`]);
 //! - `variance`: PostgreSQL's name for DataFusion's `var_samp`;
@@ -49,10 +53,12 @@ macro_rules! documented {
 }
 
 mod age;
+mod array_shape;
 mod date_trunc;
 mod degrees_trig;
 mod group_values;
 mod interval_mul;
+mod interval_part;
 mod interval_span;
 mod isfinite;
 mod justify;
@@ -60,8 +66,10 @@ mod make_interval;
 mod mode;
 mod numeric;
 mod numeric_div;
-mod percentile_disc;
+mod overlaps;
+mod percentile;
 mod regexp_matches;
+mod regexp_position;
 mod regexp_split_to_array;
 mod round_half_even;
 mod scale;
@@ -123,6 +131,11 @@ pub fn numeric_div() -> Arc<ScalarUDF> {
     Arc::new(ScalarUDF::new_from_impl(numeric_div::NumericDiv::new()))
 }
 
+/// `interval_part`, for the cast rule's `extract` of an interval.
+pub fn interval_part() -> Arc<ScalarUDF> {
+    Arc::new(ScalarUDF::new_from_impl(interval_part::IntervalPart::new()))
+}
+
 /// Registers the functions, replacing DataFusion's of the same names.
 pub fn register(state: &mut SessionState) -> Result<()> {
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
@@ -140,6 +153,7 @@ pub fn register(state: &mut SessionState) -> Result<()> {
     )))?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(numeric::Numeric::new())))?;
     state.register_udf(numeric_div())?;
+    state.register_udf(interval_part())?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         interval_span::IntervalSpan::new(),
     )))?;
@@ -156,12 +170,24 @@ pub fn register(state: &mut SessionState) -> Result<()> {
     state.register_udf(Arc::new(
         ScalarUDF::new_from_impl(isfinite::IsFinite::new()),
     ))?;
+    state.register_udf(Arc::new(
+        ScalarUDF::new_from_impl(overlaps::Overlaps::new()),
+    ))?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         regexp_split_to_array::RegexpSplitToArray::new(),
     )))?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         regexp_matches::RegexpMatchesArray::new(),
     )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        array_shape::ArrayDims::new(),
+    )))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        array_shape::ArrayFill::new(),
+    )))?;
+    for function in regexp_position::RegexpPosition::all() {
+        state.register_udf(Arc::new(ScalarUDF::new_from_impl(function)))?;
+    }
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(
         trim_array::TrimArray::new(),
     )))?;
@@ -194,9 +220,9 @@ pub fn register(state: &mut SessionState) -> Result<()> {
     state.register_udf(Arc::new(
         remove_all.as_ref().clone().with_aliases(["array_remove"]),
     ))?;
-    state.register_udaf(Arc::new(AggregateUDF::new_from_impl(
-        percentile_disc::PercentileDisc::new(),
-    )))?;
+    for percentile in percentile::Percentile::all() {
+        state.register_udaf(Arc::new(AggregateUDF::new_from_impl(percentile)))?;
+    }
     state.register_udaf(Arc::new(AggregateUDF::new_from_impl(mode::Mode::new())))?;
     let var_samp = datafusion::functions_aggregate::variance::var_samp_udaf();
     state.register_udaf(Arc::new(

@@ -137,8 +137,13 @@ fn similar_to_regex(pattern: &str, escape: Option<char>) -> Result<String> {
                     }
                 }
             } else {
-                out.push('\\');
-                out.push(next);
+                match escaped_regex(next) {
+                    "" => {
+                        out.push('\\');
+                        out.push(next);
+                    }
+                    boundary => out.push_str(boundary),
+                }
             }
             bracket_start = false;
             continue;
@@ -174,6 +179,18 @@ fn similar_to_regex(pattern: &str, escape: Option<char>) -> Result<String> {
     Ok(out)
 }
 
+/// The Rust regex for PostgreSQL's word-boundary escapes (`\m` a word's start, `\M` its end,
+/// `\y` either, `\Y` neither), which Rust spells otherwise; empty for any other escape.
+fn escaped_regex(c: char) -> &'static str {
+    match c {
+        'm' => r"\b{start}",
+        'M' => r"\b{end}",
+        'y' => r"\b",
+        'Y' => r"\B",
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::similar_to_regex;
@@ -191,5 +208,6 @@ mod tests {
         assert_eq!(similar_to_regex("#%a", Some('#')).unwrap(), "^(?:\\%a)$");
         assert_eq!(similar_to_regex("a\\b", None).unwrap(), "^(?:a\\\\b)$");
         assert!(similar_to_regex("ab\\", Some('\\')).is_err());
+        assert_eq!(regex("%\\mabc\\M%"), "^(?:.*\\b{start}abc\\b{end}.*)$");
     }
 }

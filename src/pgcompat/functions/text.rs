@@ -6,11 +6,12 @@ use std::sync::Arc;
 
 use datafusion::arrow::array::{Array, ArrayRef, ListBuilder, StringArray, StringBuilder};
 use datafusion::arrow::datatypes::{DataType, Field};
-use datafusion::common::{Result, exec_err, internal_err};
+use datafusion::common::{DataFusionError, Result, exec_err, internal_err};
 use datafusion::logical_expr::ColumnarValue;
 
 use super::args::texts;
 use super::{Behaviour as B, Call, PgFunction, Spec};
+use crate::error::{SqlError, sqlstate};
 
 pub(super) fn specs() -> Vec<Spec> {
     vec![
@@ -234,43 +235,177 @@ pub(super) fn split_identifier(name: &str) -> Vec<String> {
     parts.into_iter().map(|p| p.trim().to_string()).collect()
 }
 
-/// PostgreSQL's `format()`: `%s` (NULL as empty), `%I` (quoted identifier), `%L` (quoted
-/// literal, NULL unquoted), `%%`.
+/// PostgreSQL's `format()`: specifiers `%[position$][-][width]type` with types `s` (NULL as
+/// empty), `I` (quoted identifier), `L` (quoted literal, NULL unquoted) and `%%`. A width is
+/// digits, `*` (the next argument) or `*n$` (argument n); a negative width or `-` pads on
+/// the right. A specifier without a position takes the argument after the last one used.
 pub(super) fn format_text(format: &str, values: &[Option<&str>]) -> Result<String> {
     let mut out = String::with_capacity(format.len());
     let mut next = 0;
-    let mut chars = format.chars();
+    let mut chars = format.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '%' {
             out.push(c);
             continue;
         }
-        let spec = chars.next();
-        if spec == Some('%') {
+        if chars.peek() == Some(&'%') {
+            chars.next();
             out.push('%');
             continue;
         }
-        let Some(value) = values.get(next) else {
-            return exec_err!("too few arguments for format()");
+        let spec = FormatSpec::read(&mut chars)?;
+        let mut left = spec.left_aligned;
+        let mut width = 0usize;
+        match spec.width {
+            Width::None => {}
+            Width::Fixed(n) => width = n,
+            Width::Argument(position) => {
+                let index = position.map_or(next, |p| p - 1);
+                let Some(value) = values.get(index) else {
+                    return Err(format_error("too few arguments for format()"));
+                };
+                next = index + 1;
+                // A NULL width is no width, as in PostgreSQL.
+                let n: i64 = match value {
+                    None => 0,
+                    Some(text) => text.trim().parse().map_err(|_| {
+                        format_error(format!("invalid input syntax for type integer: \"{text}\""))
+                    })?,
+                };
+                left |= n < 0;
+                width = usize::try_from(n.unsigned_abs()).unwrap_or(usize::MAX);
+            }
+        }
+        if width > MAX_FORMAT_WIDTH {
+            return Err(format_error(format!(
+                "format() width {width} is larger than {MAX_FORMAT_WIDTH}"
+            )));
+        }
+        let index = spec.position.map_or(next, |p| p - 1);
+        let Some(value) = values.get(index) else {
+            return Err(format_error("too few arguments for format()"));
         };
-        next += 1;
-        match (spec, value) {
-            (Some('s'), v) => out.push_str(v.unwrap_or("")),
-            (Some('I'), Some(v)) => out.push_str(&quote_ident(v)),
-            (Some('I'), None) => {
-                return exec_err!("null values cannot be formatted as an SQL identifier");
+        next = index + 1;
+        let text = match (spec.conversion, value) {
+            ('s', v) => v.unwrap_or("").to_string(),
+            ('I', Some(v)) => quote_ident(v),
+            ('I', None) => {
+                return Err(format_error(
+                    "null values cannot be formatted as an SQL identifier",
+                ));
             }
-            (Some('L'), Some(v)) => out.push_str(&quote_literal(v)),
-            (Some('L'), None) => out.push_str("NULL"),
+            ('L', Some(v)) => quote_literal(v),
+            ('L', None) => "NULL".to_string(),
             (other, _) => {
-                return exec_err!(
-                    "unrecognized format() type specifier \"{}\"",
-                    other.map(String::from).unwrap_or_default()
-                );
+                return Err(format_error(format!(
+                    "unrecognized format() type specifier \"{other}\""
+                )));
             }
+        };
+        let pad = width.saturating_sub(text.chars().count());
+        if pad > 0 && !left {
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(&text);
+        if pad > 0 && left {
+            out.extend(std::iter::repeat_n(' ', pad));
         }
     }
     Ok(out)
+}
+
+/// The widest padding `format()` writes: the width comes from the client, so it may not
+/// size an allocation unbounded.
+const MAX_FORMAT_WIDTH: usize = 1 << 20;
+
+/// One `format()` specifier after its `%`.
+struct FormatSpec {
+    /// The 1-based argument named by `n$`.
+    position: Option<usize>,
+    left_aligned: bool,
+    width: Width,
+    conversion: char,
+}
+
+enum Width {
+    None,
+    Fixed(usize),
+    /// `*` (the next argument) or `*n$`.
+    Argument(Option<usize>),
+}
+
+impl FormatSpec {
+    fn read(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<Self> {
+        let unterminated = || Err(format_error("unterminated format() type specifier"));
+        let mut spec = FormatSpec {
+            position: None,
+            left_aligned: false,
+            width: Width::None,
+            conversion: ' ',
+        };
+        // Digits first are a position when a `$` follows, else the width.
+        if let Some(n) = read_number(chars)? {
+            if chars.peek() == Some(&'$') {
+                chars.next();
+                spec.position = Some(argument_number(n)?);
+            } else {
+                spec.width = Width::Fixed(n);
+            }
+        }
+        if matches!(spec.width, Width::None) {
+            while chars.peek() == Some(&'-') {
+                chars.next();
+                spec.left_aligned = true;
+            }
+            if chars.peek() == Some(&'*') {
+                chars.next();
+                let position = match read_number(chars)? {
+                    Some(n) if chars.peek() == Some(&'$') => {
+                        chars.next();
+                        Some(argument_number(n)?)
+                    }
+                    Some(_) => return unterminated(),
+                    None => None,
+                };
+                spec.width = Width::Argument(position);
+            } else if let Some(n) = read_number(chars)? {
+                spec.width = Width::Fixed(n);
+            }
+        }
+        match chars.next() {
+            Some(c) => spec.conversion = c,
+            None => return unterminated(),
+        }
+        Ok(spec)
+    }
+}
+
+fn read_number(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<Option<usize>> {
+    let mut n: Option<usize> = None;
+    while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+        chars.next();
+        n = Some(
+            n.unwrap_or(0)
+                .checked_mul(10)
+                .and_then(|n| n.checked_add(d as usize))
+                .ok_or_else(|| format_error("number is out of range"))?,
+        );
+    }
+    Ok(n)
+}
+
+fn argument_number(n: usize) -> Result<usize> {
+    if n == 0 {
+        return Err(format_error(
+            "format specifies argument 0, but arguments are numbered from 1",
+        ));
+    }
+    Ok(n)
+}
+
+/// format()'s errors are PostgreSQL's invalid_parameter_value (22023).
+fn format_error(message: impl Into<String>) -> DataFusionError {
+    SqlError::new(sqlstate::INVALID_PARAMETER_VALUE, message).into()
 }
 
 /// Whether values of `data_type` are written into JSON as they are (numbers, booleans).

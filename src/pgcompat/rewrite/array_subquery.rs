@@ -109,6 +109,61 @@ pub(super) fn array_of_subquery(mut query: Query) -> Expr {
             list.clauses.push(FunctionArgumentClause::OrderBy(order));
         }
         select.projection = vec![SelectItem::UnnamedExpr(aggregate)];
+        return Expr::Subquery(Box::new(query));
     }
-    Expr::Subquery(Box::new(query))
+    numbered_rows_aggregated(query)
+}
+
+/// `ARRAY(SELECT v … ORDER BY o LIMIT n)` (or with OFFSET, WITH): the subquery's rows are
+/// numbered in its order beside their value, then aggregated in that order outside it, so
+/// its LIMIT keeps the rows PostgreSQL keeps. Left as it is (a scalar subquery, refused with
+/// more than one row) when it does not select one value.
+fn numbered_rows_aggregated(mut query: Query) -> Expr {
+    let SetExpr::Select(select) = query.body.as_mut() else {
+        return Expr::Subquery(Box::new(query));
+    };
+    let [SelectItem::UnnamedExpr(value) | SelectItem::ExprWithAlias { expr: value, .. }] =
+        select.projection.as_slice()
+    else {
+        return Expr::Subquery(Box::new(query));
+    };
+    let value = value.clone();
+    let order = match &query.order_by {
+        Some(order_by) => match &order_by.kind {
+            OrderByKind::Expressions(exprs) => exprs
+                .iter()
+                .map(|o| {
+                    let mut o = o.clone();
+                    if let Expr::Value(v) = &o.expr
+                        && matches!(&v.value, Value::Number(n, _) if n == "1")
+                    {
+                        o.expr = value.clone();
+                    }
+                    o.to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            OrderByKind::All(_) => return Expr::Subquery(Box::new(query)),
+        },
+        None => String::new(),
+    };
+    let order = if order.is_empty() {
+        String::new()
+    } else {
+        format!("ORDER BY {order}")
+    };
+    let Some(numbered) = super::ast::parse_query(&format!(
+        "SELECT {value} AS __value, row_number() OVER ({order}) AS __ord"
+    )) else {
+        return Expr::Subquery(Box::new(query));
+    };
+    if let SetExpr::Select(numbered) = *numbered.body {
+        select.projection = numbered.projection;
+    }
+    match super::ast::parse_query(&format!(
+        "SELECT array_agg(__array.__value ORDER BY __array.__ord) FROM ({query}) AS __array"
+    )) {
+        Some(aggregated) => Expr::Subquery(Box::new(aggregated)),
+        None => Expr::Subquery(Box::new(query)),
+    }
 }

@@ -25,31 +25,45 @@ pub(super) fn array_literal(expr: &mut Expr) -> bool {
     let Some(text) = literal_text(operand) else {
         return false;
     };
-    if let Some(elements) = super::super::literal_types::parse_array_literal(&text) {
-        let element_type = postgres_type_name(element)
-            .and_then(|name| match cast_rewrite(&name, false) {
-                Some(CastRewrite::Type(t)) => Some(t),
-                _ => None,
-            })
-            .unwrap_or_else(|| element.as_ref().clone());
-        *expr = Expr::Array(datafusion::sql::sqlparser::ast::Array {
-            elem: elements
-                .into_iter()
-                .map(|e| Expr::Cast {
-                    kind: CastKind::Cast,
-                    expr: Box::new(Expr::value(match e {
-                        Some(e) => Value::SingleQuotedString(e),
-                        None => Value::Null,
-                    })),
-                    data_type: element_type.clone(),
-                    array: false,
-                    format: None,
-                })
-                .collect(),
-            named: true,
-        });
+    let element_type = postgres_type_name(element)
+        .and_then(|name| match cast_rewrite(&name, false) {
+            Some(CastRewrite::Type(t)) => Some(t),
+            _ => None,
+        })
+        .unwrap_or_else(|| element.as_ref().clone());
+    if let Some(array) = array_of_literal(&text, &element_type) {
+        *expr = array;
     }
     true
+}
+
+/// `ARRAY[…]` of a PostgreSQL array literal's elements cast to `element_type`; a
+/// multidimensional literal (`{{1,2},{3,4}}`) is an `ARRAY` of them.
+fn array_of_literal(text: &str, element_type: &SqlType) -> Option<Expr> {
+    use super::super::literal_types::{parse_array_literal, split_nested_array_literal};
+    let elem = match split_nested_array_literal(text) {
+        Some(members) => members
+            .into_iter()
+            .map(|member| array_of_literal(member, element_type))
+            .collect::<Option<Vec<_>>>()?,
+        None => parse_array_literal(text)?
+            .into_iter()
+            .map(|e| Expr::Cast {
+                kind: CastKind::Cast,
+                expr: Box::new(Expr::value(match e {
+                    Some(e) => Value::SingleQuotedString(e),
+                    None => Value::Null,
+                })),
+                data_type: element_type.clone(),
+                array: false,
+                format: None,
+            })
+            .collect(),
+    };
+    Some(Expr::Array(datafusion::sql::sqlparser::ast::Array {
+        elem,
+        named: true,
+    }))
 }
 
 /// `timestamp '2024-06-30 12:00'` and `'2024-06-30 12:00'::timestamp`: PostgreSQL takes a
@@ -204,8 +218,9 @@ fn json_type_function(data_type: &SqlType) -> Option<&'static str> {
     }
 }
 
-/// `x::numeric`: a literal number (or the text of one) as a numeric literal of its own
-/// scale, anything else through `numeric(x)`.
+/// `x::numeric`: a literal number (or the text of one, exponent and all) as a numeric
+/// literal of its own scale and the widest precision (PostgreSQL's numeric has no precision of
+/// its own, so `0::numeric` may grow in a recursive CTE), anything else through `numeric(x)`.
 fn unconstrained_numeric(operand: Expr) -> Expr {
     let text = match &operand {
         Expr::Value(v) => match &v.value {
@@ -215,20 +230,19 @@ fn unconstrained_numeric(operand: Expr) -> Expr {
         },
         _ => None,
     };
-    let Some((negative, digits)) = text.as_deref().and_then(plain_decimal) else {
+    let plain = text.as_deref().and_then(without_exponent);
+    let Some((negative, digits)) = plain.as_deref().and_then(plain_decimal) else {
         return call("numeric", vec![operand]);
     };
-    let literal = if digits.contains('.') {
-        // Parsed as a decimal of exactly these digits (parse_float_as_decimal).
-        Expr::value(Value::Number(digits.to_string(), false))
-    } else {
-        Expr::Cast {
-            kind: CastKind::Cast,
-            expr: Box::new(Expr::value(Value::Number(digits.to_string(), false))),
-            data_type: SqlType::Numeric(ExactNumberInfo::PrecisionAndScale(digits.len() as u64, 0)),
-            array: false,
-            format: None,
-        }
+    let scale = digits
+        .split_once('.')
+        .map_or(0, |(_, fraction)| fraction.len());
+    let literal = Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(Expr::value(Value::Number(digits.to_string(), false))),
+        data_type: SqlType::Numeric(ExactNumberInfo::PrecisionAndScale(38, scale as i64)),
+        array: false,
+        format: None,
     };
     match negative {
         true => Expr::UnaryOp {
@@ -237,6 +251,57 @@ fn unconstrained_numeric(operand: Expr) -> Expr {
         },
         false => literal,
     }
+}
+
+/// `1.5E-2` as `0.015`, `1e3` as `1000`: a number's text without its exponent, digits and
+/// scale as PostgreSQL's numeric input makes them (the scale is the fraction's digits less
+/// the exponent, at least 0). Text without an exponent is returned as it is.
+fn without_exponent(text: &str) -> Option<String> {
+    let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
+        return Some(text.to_string());
+    };
+    let exponent: i32 = exponent.parse().ok()?;
+    let (sign, unsigned) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa.strip_prefix('+').unwrap_or(mantissa)),
+    };
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    if !(whole
+        .bytes()
+        .chain(fraction.bytes())
+        .all(|b| b.is_ascii_digit()))
+        || whole.is_empty() && fraction.is_empty()
+        || exponent.unsigned_abs() > 38
+    {
+        return None;
+    }
+    let digits = format!("{whole}{fraction}");
+    // The point moves `exponent` places right of where it was.
+    let point = whole.len() as i32 + exponent;
+    let scale = (fraction.len() as i32 - exponent).max(0) as usize;
+    let (int_part, frac_part) = if point <= 0 {
+        (
+            String::new(),
+            format!("{}{digits}", "0".repeat(point.unsigned_abs() as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        let (i, f) = digits.split_at(point as usize);
+        (i.to_string(), f.to_string())
+    };
+    let mut frac_part = frac_part;
+    frac_part.truncate(scale);
+    frac_part.extend(std::iter::repeat_n('0', scale - frac_part.len()));
+    let int_part = int_part.trim_start_matches('0');
+    let int_part = if int_part.is_empty() { "0" } else { int_part };
+    Some(match scale {
+        0 => format!("{sign}{int_part}"),
+        _ => format!("{sign}{int_part}.{frac_part}"),
+    })
 }
 
 /// `-12.50` as (true, "12.50"): a sign, digits, at most one point with digits after it, at
@@ -326,4 +391,22 @@ pub(super) fn cast_rewrite(type_name: &str, operand_is_literal: bool) -> Option<
         )),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_exponent;
+
+    #[test]
+    fn exponents_move_the_point_and_set_the_scale() {
+        let plain = |t| without_exponent(t).unwrap();
+        assert_eq!(plain("1e3"), "1000");
+        assert_eq!(plain("1.5E-2"), "0.015");
+        assert_eq!(plain("1.50e1"), "15.0");
+        assert_eq!(plain("-2.5e0"), "-2.5");
+        assert_eq!(plain("12.345e2"), "1234.5");
+        assert_eq!(plain("12.5"), "12.5");
+        assert_eq!(without_exponent("1e"), None);
+        assert_eq!(without_exponent("1e400"), None);
+    }
 }

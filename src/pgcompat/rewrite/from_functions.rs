@@ -43,7 +43,20 @@ impl Rewriter<'_> {
                 .as_ref()
                 .map(|a| a.columns.first().map_or(&a.name, |c| &c.name).clone())
                 .unwrap_or_else(|| Ident::new(function.clone()));
-            if let Some(behind) = set_returning::arrays_behind(&function) {
+            if function == "generate_series" {
+                typed_series_bounds(&mut args.args);
+            }
+            // A series with ordinality is the UNNEST of the array form of it, beside its
+            // positions.
+            let behind = set_returning::arrays_behind(&function).or_else(|| {
+                (*with_ordinality && function == "generate_series").then_some(
+                    set_returning::ArraysBehind {
+                        arrays: &["generate_series"],
+                        columns: None,
+                    },
+                )
+            });
+            if let Some(behind) = behind {
                 let arguments: Vec<Expr> = args
                     .args
                     .iter()
@@ -149,6 +162,54 @@ impl Rewriter<'_> {
             return true;
         }
         false
+    }
+}
+
+/// `generate_series(timestamp '…', '…', '1 day')`: PostgreSQL reads the untyped literals
+/// after a typed start as its type and an interval; DataFusion would refuse them as text.
+fn typed_series_bounds(args: &mut [FunctionArg]) {
+    use datafusion::sql::sqlparser::ast::{CastKind, DataType};
+    let typed = |arg: &FunctionArg| match arg {
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Cast { data_type, .. })) => {
+            Some(data_type.clone())
+        }
+        FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::TypedString(typed))) => {
+            Some(typed.data_type.clone())
+        }
+        _ => None,
+    };
+    let Some(start_type) = args.first().and_then(typed) else {
+        return;
+    };
+    if !matches!(
+        start_type,
+        DataType::Timestamp(..) | DataType::Date | DataType::TimestampNtz(_)
+    ) {
+        return;
+    }
+    for (i, arg) in args.iter_mut().enumerate().skip(1) {
+        if let FunctionArg::Unnamed(FunctionArgExpr::Expr(value)) = arg
+            && super::ast::literal_text(value).is_some()
+        {
+            let data_type = match i {
+                1 => start_type.clone(),
+                _ => DataType::Interval {
+                    fields: None,
+                    precision: None,
+                },
+            };
+            let literal = std::mem::replace(
+                value,
+                Expr::value(datafusion::sql::sqlparser::ast::Value::Null),
+            );
+            *value = Expr::Cast {
+                kind: CastKind::Cast,
+                expr: Box::new(literal),
+                data_type,
+                array: false,
+                format: None,
+            };
+        }
     }
 }
 

@@ -4,13 +4,54 @@
 //! array is NULL, not 0, and `array_remove(a, NULL)` removes the NULLs (DataFusion's returns
 //! NULL). `mod(a, b)` is `a % b` and `div(a, b)` the numeric quotient truncated, which
 //! DataFusion lacks. `make_interval(days => 10)` gets every parameter, by position.
+//! `substring(x FROM 'regex')` matches a regular expression. `array_fill(v, ARRAY[…])` is
+//! told how many dimensions its array has.
 
 use datafusion::sql::sqlparser::ast::{
     BinaryOperator, CastKind, DataType as SqlType, Expr, FunctionArg, FunctionArgExpr,
     FunctionArguments, Ident, Value,
 };
 
-use super::ast::{call, folded, lambda};
+use super::ast::{call, folded, lambda, literal_text};
+
+/// `substring(x FROM pattern)` with a text pattern is PostgreSQL's regular-expression
+/// substring: the first match, or the text of its first parenthesized group. With `FOR escape`
+/// as well, the pattern is a SIMILAR TO pattern matching the whole text, and the part between
+/// its escaped double quotes is returned (the group `similar_to_escape` makes of it). Which
+/// form is meant is told by the pattern being a string literal, as PostgreSQL's parser tells
+/// it by its type. Claims those substrings.
+pub(super) fn regex_substring(expr: &mut Expr) -> bool {
+    let Expr::Substring {
+        expr: text,
+        substring_from: Some(from),
+        substring_for,
+        ..
+    } = expr
+    else {
+        return false;
+    };
+    if literal_text(from).is_none()
+        || substring_for
+            .as_ref()
+            .is_some_and(|escape| literal_text(escape).is_none())
+    {
+        return false;
+    }
+    let take = |e: &mut Box<Expr>| std::mem::replace(e.as_mut(), Expr::value(Value::Null));
+    let text = take(text);
+    let pattern = match substring_for {
+        Some(escape) => call("similar_to_escape", vec![take(from), take(escape)]),
+        None => take(from),
+    };
+    *expr = call(
+        "array_element",
+        vec![
+            call("regexp_match", vec![text, pattern]),
+            Expr::value(Value::Number("1".into(), false)),
+        ],
+    );
+    true
+}
 
 /// Rewrites the calls above (dropping a `pg_catalog.` first, as [`super::names`] would).
 /// Claims `percentile_cont`, `array_length`, `array_remove`, `mod` and `div` calls.
@@ -29,7 +70,13 @@ pub(super) fn postgres_function(expr: &mut Expr) -> bool {
     };
     if !matches!(
         name.as_str(),
-        "percentile_cont" | "array_length" | "array_remove" | "mod" | "div" | "make_interval"
+        "percentile_cont"
+            | "array_length"
+            | "array_remove"
+            | "mod"
+            | "div"
+            | "make_interval"
+            | "array_fill"
     ) {
         return false;
     }
@@ -70,6 +117,21 @@ pub(super) fn postgres_function(expr: &mut Expr) -> bool {
                 let element = Ident::new("__element");
                 let kept = Expr::IsNotNull(Box::new(Expr::Identifier(element.clone())));
                 *expr = call("array_filter", vec![array.clone(), lambda(&element, kept)]);
+            }
+            true
+        }
+        "array_fill" => {
+            // The number of dimensions, as a third argument the function reads when it is
+            // planned: it is the depth of the result's type.
+            if let FunctionArguments::List(list) = &mut function.args
+                && let [
+                    _,
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Array(dims))),
+                ] = list.args.as_slice()
+            {
+                let depth = Expr::value(Value::Number(dims.elem.len().to_string(), false));
+                list.args
+                    .push(FunctionArg::Unnamed(FunctionArgExpr::Expr(depth)));
             }
             true
         }

@@ -25,7 +25,7 @@
 //!    [`names`] along `search_path`;
 //! 5. on leaving an expression (its inside already rewritten), the first of these that
 //!    recognises it rewrites it, as the arms of one `match`: [`array_subquery`],
-//!    [`first_value`], [`operators`] (LIKE … ESCAPE, SIMILAR TO, `-2 ^ 2`, AT TIME ZONE), [`set_returning`] (`_pg_expandarray`,
+//!    [`first_value`], [`operators`] (LIKE … ESCAPE, SIMILAR TO, `-2 ^ 2`, AT TIME ZONE, `|/ x`), [`set_returning`] (`_pg_expandarray`,
 //!    field access, `generate_subscripts`), [`function_calls`] (`percentile_cont`,
 //!    `array_length`), [`names`] (`pg_catalog.f(…)`), [`operators`]
 //!    (COLLATE, `OPERATOR(…)`), [`interval_literals`], [`casts`] (timestamp literals, array
@@ -226,10 +226,13 @@ impl VisitorMut for Rewriter<'_> {
             || operators::similar_to(expr)
             || operators::minus_of_power(expr)
             || operators::at_time_zone(expr)
+            || operators::prefix_operator(expr)
+            || operators::overlaps(expr)
             || set_returning::expand_array(expr)
             || set_returning::field_access(expr)
             || set_returning::generate_subscripts(expr)
             || function_calls::postgres_function(expr)
+            || function_calls::regex_substring(expr)
             || names::unqualify_catalog_function(expr)
             || operators::collate(expr)
             || operators::custom_operator(expr)

@@ -4,9 +4,12 @@
 //! literals) is rewritten here, any other pattern when the query runs
 //! (`like_pattern_escaped_by`). `x SIMILAR TO p ESCAPE e` is, as in PostgreSQL,
 //! `x ~ similar_to_escape(p, e)`: DataFusion would match `p` as an unanchored regular
-//! expression. `ts AT TIME ZONE z` is PostgreSQL's `timezone(z, ts)`.
+//! expression. `ts AT TIME ZONE z` is PostgreSQL's `timezone(z, ts)`. The prefix operators `|/`, `||/`,
+//! `@` and `~`, and `(s1, e1) OVERLAPS (s2, e2)`, are the functions they stand for.
 
-use datafusion::sql::sqlparser::ast::{BinaryOperator, Expr, UnaryOperator, Value};
+use datafusion::sql::sqlparser::ast::{
+    BinaryOperator, CastKind, DataType as SqlType, Expr, UnaryOperator, Value,
+};
 
 use super::ast::{call, literal_text};
 
@@ -119,6 +122,64 @@ pub(super) fn minus_of_power(expr: &mut Expr) -> bool {
         expr: Box::new(inner),
     };
     *expr = power;
+    true
+}
+
+/// PostgreSQL's prefix operators DataFusion lacks: `|/ x` (square root) and `||/ x` (cube
+/// root) of a float8, `@ x` (absolute value), `~ x` (bitwise not, as `x # -1`). Claims those
+/// unary operations.
+pub(super) fn prefix_operator(expr: &mut Expr) -> bool {
+    let Expr::UnaryOp { op, expr: operand } = expr else {
+        return false;
+    };
+    let operand = match op {
+        UnaryOperator::PGSquareRoot
+        | UnaryOperator::PGCubeRoot
+        | UnaryOperator::PGAbs
+        | UnaryOperator::BitwiseNot => {
+            std::mem::replace(operand.as_mut(), Expr::value(Value::Null))
+        }
+        _ => return false,
+    };
+    let as_float8 = |operand| Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(operand),
+        data_type: SqlType::DoublePrecision,
+        array: false,
+        format: None,
+    };
+    *expr = match op {
+        UnaryOperator::PGSquareRoot => call("sqrt", vec![as_float8(operand)]),
+        UnaryOperator::PGCubeRoot => call("cbrt", vec![as_float8(operand)]),
+        UnaryOperator::PGAbs => call("abs", vec![operand]),
+        _ => Expr::BinaryOp {
+            left: Box::new(operand),
+            op: BinaryOperator::PGBitwiseXor,
+            right: Box::new(Expr::value(Value::Number("-1".into(), false))),
+        },
+    };
+    true
+}
+
+/// `(s1, e1) OVERLAPS (s2, e2)` → `overlaps(s1, e1, s2, e2)` (DataFusion plans no tuples).
+/// Claims an OVERLAPS of two pairs.
+pub(super) fn overlaps(expr: &mut Expr) -> bool {
+    let Expr::BinaryOp {
+        left,
+        op: BinaryOperator::Overlaps,
+        right,
+    } = expr
+    else {
+        return false;
+    };
+    let (Expr::Tuple(first), Expr::Tuple(second)) = (left.as_mut(), right.as_mut()) else {
+        return false;
+    };
+    if first.len() != 2 || second.len() != 2 {
+        return false;
+    }
+    let args = first.drain(..).chain(second.drain(..)).collect();
+    *expr = call("overlaps", args);
     true
 }
 

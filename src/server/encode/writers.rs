@@ -27,6 +27,7 @@ use datafusion::arrow::datatypes::{
 use pgwire::api::Type;
 
 use super::EncodeError;
+use super::multidim::{Level, MultiDimW};
 use super::render::{
     self, Magnitude, PG_EPOCH_DAYS, PG_EPOCH_USECS, Stamp, TimestampStyle, USECS_PER_DAY,
     put_before_era,
@@ -80,13 +81,13 @@ pub(super) struct Nulls<'a>(Option<&'a NullBuffer>);
 
 impl Nulls<'_> {
     #[inline]
-    fn is_null(self, i: usize) -> bool {
+    pub(super) fn is_null(self, i: usize) -> bool {
         self.0.is_some_and(|n| n.is_null(i))
     }
 }
 
 #[inline]
-fn put_i32(out: &mut Vec<u8>, v: i32) {
+pub(super) fn put_i32(out: &mut Vec<u8>, v: i32) {
     out.extend_from_slice(&v.to_be_bytes());
 }
 
@@ -650,7 +651,7 @@ impl DurationW<'_> {
 
 /// Where each list's elements are in the child array.
 #[derive(Clone, Copy)]
-enum Offsets<'a> {
+pub(super) enum Offsets<'a> {
     Small(&'a [i32]),
     Large(&'a [i64]),
     Fixed(usize),
@@ -658,7 +659,7 @@ enum Offsets<'a> {
 
 impl Offsets<'_> {
     #[inline]
-    fn range(self, i: usize) -> Result<Range<usize>, EncodeError> {
+    pub(super) fn range(self, i: usize) -> Result<Range<usize>, EncodeError> {
         fn pair<O: Copy + TryInto<usize>>(o: &[O], i: usize) -> Option<Range<usize>> {
             let start = (*o.get(i)?).try_into().ok()?;
             let end = (*o.get(i + 1)?).try_into().ok()?;
@@ -1106,10 +1107,19 @@ fn list<'a, V: Visit<'a>>(
                 outer: v,
             },
         )
+    } else if let Some(levels) = nested_levels(values, offsets, nulls) {
+        let (levels, scalars) = levels?;
+        let elem_oid = scalar_type(scalars.data_type())
+            .map_or(Type::TEXT.oid(), |(scalar, _, _)| scalar.oid());
+        v.visit(MultiDimW {
+            levels,
+            elems: boxed(scalars)?,
+            elem_oid,
+        })
     } else {
-        // Elements that are themselves nested: the whole list is rendered as JSON. Boxing
-        // here (rather than recursing through `ListVisit`) also keeps the generic
-        // instantiations finite.
+        // Elements that are themselves nested otherwise (structs, maps): the whole list is
+        // rendered as JSON. Boxing here (rather than recursing through `ListVisit`) also
+        // keeps the generic instantiations finite.
         let elems = boxed(values)?;
         v.visit(ListW {
             offsets,
@@ -1118,6 +1128,45 @@ fn list<'a, V: Visit<'a>>(
             elem_oid: Type::JSON.oid(),
             pg_array: false,
         })
+    }
+}
+
+/// The levels of a list whose members are lists (… of scalars), and the scalars: a
+/// PostgreSQL multidimensional array. `None` when the innermost members are not scalars.
+#[allow(clippy::type_complexity)]
+fn nested_levels<'a>(
+    values: &'a dyn Array,
+    offsets: Offsets<'a>,
+    nulls: Nulls<'a>,
+) -> Option<Result<(Vec<Level<'a>>, &'a dyn Array), EncodeError>> {
+    let mut levels = vec![Level { offsets, nulls }];
+    let mut members = values;
+    loop {
+        let (offsets, inner) = match members.data_type() {
+            DataType::List(_) => {
+                let a = members.as_list_opt::<i32>()?;
+                (Offsets::Small(a.value_offsets()), a.values().as_ref())
+            }
+            DataType::LargeList(_) => {
+                let a = members.as_list_opt::<i64>()?;
+                (Offsets::Large(a.value_offsets()), a.values().as_ref())
+            }
+            DataType::FixedSizeList(_, size) => {
+                let a = members.as_fixed_size_list_opt()?;
+                let size = match usize::try_from(*size) {
+                    Ok(size) => size,
+                    Err(_) => return Some(Err(mismatch(members.data_type()))),
+                };
+                (Offsets::Fixed(size), a.values().as_ref())
+            }
+            other if is_scalar(other) => return Some(Ok((levels, members))),
+            _ => return None,
+        };
+        levels.push(Level {
+            offsets,
+            nulls: Nulls(members.nulls()),
+        });
+        members = inner;
     }
 }
 
