@@ -108,36 +108,7 @@ impl Writer for MultiDimW<'_> {
 
     fn binary(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
         let (dims, range) = self.shape(i)?;
-        if range.is_empty() {
-            put_i32(out, 0);
-            put_i32(out, 0);
-            out.extend_from_slice(&self.elem_oid.to_be_bytes());
-            return Ok(());
-        }
-        let too_long = || EncodeError::Value("array dimension too long".into());
-        put_i32(out, i32::try_from(dims.len()).map_err(|_| too_long())?);
-        let flags_at = out.len();
-        put_i32(out, 0); // has-nulls flag, set below once known
-        out.extend_from_slice(&self.elem_oid.to_be_bytes());
-        for dim in &dims {
-            put_i32(out, i32::try_from(*dim).map_err(|_| too_long())?);
-            put_i32(out, 1); // lower bound
-        }
-        let mut has_nulls = false;
-        for j in range {
-            if self.elems.is_null(j) {
-                has_nulls = true;
-                out.extend_from_slice(&render::NULL_LEN);
-            } else {
-                let at = render::begin_value(out);
-                self.elems.binary(j, out)?;
-                render::end_value(out, at)?;
-            }
-        }
-        if has_nulls {
-            out[flags_at..flags_at + 4].copy_from_slice(&1i32.to_be_bytes());
-        }
-        Ok(())
+        array_send(out, &dims, range, self.elems.as_ref(), self.elem_oid)
     }
 
     fn json(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
@@ -148,4 +119,47 @@ impl Writer for MultiDimW<'_> {
         }
         self.nested(&dims, &mut range.start.clone(), true, out)
     }
+}
+
+/// `array_send`'s layout of an array of `dims` (one or more) whose scalars are `range` of
+/// `elems`: dimensions, a has-nulls flag, the element type, one (length, lower bound 1) pair
+/// per dimension, then the elements. No elements is PostgreSQL's empty array, of no
+/// dimensions.
+pub(super) fn array_send<W: Writer + ?Sized>(
+    out: &mut Vec<u8>,
+    dims: &[usize],
+    range: Range<usize>,
+    elems: &W,
+    elem_oid: u32,
+) -> Result<(), EncodeError> {
+    if range.is_empty() {
+        put_i32(out, 0);
+        put_i32(out, 0);
+        out.extend_from_slice(&elem_oid.to_be_bytes());
+        return Ok(());
+    }
+    let too_long = || EncodeError::Value("array dimension too long".into());
+    put_i32(out, i32::try_from(dims.len()).map_err(|_| too_long())?);
+    let flags_at = out.len();
+    put_i32(out, 0); // has-nulls flag, set below once known
+    out.extend_from_slice(&elem_oid.to_be_bytes());
+    for dim in dims {
+        put_i32(out, i32::try_from(*dim).map_err(|_| too_long())?);
+        put_i32(out, 1); // lower bound
+    }
+    let mut has_nulls = false;
+    for j in range {
+        if elems.is_null(j) {
+            has_nulls = true;
+            out.extend_from_slice(&render::NULL_LEN);
+        } else {
+            let at = render::begin_value(out);
+            elems.binary(j, out)?;
+            render::end_value(out, at)?;
+        }
+    }
+    if has_nulls {
+        out[flags_at..flags_at + 4].copy_from_slice(&1i32.to_be_bytes());
+    }
+    Ok(())
 }

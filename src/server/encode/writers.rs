@@ -27,7 +27,7 @@ use datafusion::arrow::datatypes::{
 use pgwire::api::Type;
 
 use super::EncodeError;
-use super::multidim::{Level, MultiDimW};
+use super::multidim::{Level, MultiDimW, array_send};
 use super::render::{
     self, Magnitude, PG_EPOCH_DAYS, PG_EPOCH_USECS, Stamp, TimestampStyle, USECS_PER_DAY,
     put_before_era,
@@ -717,35 +717,7 @@ impl<W: Writer> Writer for ListW<'_, W> {
             return self.json(i, out);
         }
         let range = self.offsets.range(i)?;
-        let len = i32::try_from(range.len()).map_err(|_| out_of_range("array length"))?;
-        if len == 0 {
-            // PostgreSQL's empty array has no dimensions at all.
-            put_i32(out, 0);
-            put_i32(out, 0);
-            out.extend_from_slice(&self.elem_oid.to_be_bytes());
-            return Ok(());
-        }
-        put_i32(out, 1); // ndim
-        let flags_at = out.len();
-        put_i32(out, 0); // has-nulls flag, set below once known
-        out.extend_from_slice(&self.elem_oid.to_be_bytes());
-        put_i32(out, len);
-        put_i32(out, 1); // lower bound
-        let mut has_nulls = false;
-        for j in range {
-            if self.elems.is_null(j) {
-                has_nulls = true;
-                out.extend_from_slice(&render::NULL_LEN);
-            } else {
-                let at = render::begin_value(out);
-                self.elems.binary(j, out)?;
-                render::end_value(out, at)?;
-            }
-        }
-        if has_nulls {
-            out[flags_at..flags_at + 4].copy_from_slice(&1i32.to_be_bytes());
-        }
-        Ok(())
+        array_send(out, &[range.len()], range, &self.elems, self.elem_oid)
     }
 
     fn json(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
