@@ -1,7 +1,9 @@
 //! PostgreSQL's own functions where DataFusion has none or one that answers otherwise, one
 //! struct per function (as DataFusion's own are written), registered over DataFusion's:
 //! - [`similar_to_escape`]: the regular expression behind `SIMILAR TO`;
-//! - [`to_char`]: dates and timestamps by PostgreSQL's template patterns ([`template`]);
+//! - [`to_char`]: dates and timestamps by PostgreSQL's template patterns ([`template`]),
+//!   intervals ([`to_char_interval`]) and numbers ([`number_template`]);
+//! - [`to_number`]: text read by a number template;
 //! - [`to_timestamp`]: `to_date` and `to_timestamp`, text read by those patterns;
 //! - [`round_half_even`]: how a float cast to an integer rounds;
 //! - [`numeric`]: `x::numeric`, keeping the scale of `x`;
@@ -64,6 +66,7 @@ mod isfinite;
 mod justify;
 mod make_interval;
 mod mode;
+mod number_template;
 mod numeric;
 mod numeric_div;
 mod overlaps;
@@ -77,6 +80,8 @@ mod similar_to_escape;
 mod template;
 mod timezone;
 mod to_char;
+mod to_char_interval;
+mod to_number;
 mod to_timestamp;
 mod trim_array;
 mod width_bucket;
@@ -142,6 +147,9 @@ pub fn register(state: &mut SessionState) -> Result<()> {
         similar_to_escape::SimilarToEscape::new(),
     )))?;
     state.register_udf(Arc::new(ScalarUDF::new_from_impl(to_char::ToChar::new())))?;
+    state.register_udf(Arc::new(ScalarUDF::new_from_impl(
+        to_number::ToNumber::new(),
+    )))?;
     for function in to_timestamp::ToTimestamp::all(state.config_options()) {
         state.register_udf(Arc::new(ScalarUDF::new_from_impl(function)))?;
     }

@@ -7,10 +7,13 @@
 //!   0-based position f·(n − 1), interpolated between its neighbours by PostgreSQL's formula
 //!   `lo + (hi − lo) · (f·(n − 1) − ⌊f·(n − 1)⌋)`. DataFusion's rounds the weight to a fixed
 //!   precision first, so its last digits differ.
+//!
+//! Given an array of fractions (`percentile_disc(ARRAY[0.25, 0.5])`), either answers an
+//! array of the percentiles at each, NULL where the fraction is NULL.
 
 use std::sync::LazyLock;
 
-use datafusion::arrow::array::{ArrayRef, AsArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::datatypes::{DataType, FieldRef, Float64Type};
 use datafusion::common::{Result, ScalarValue, plan_err};
 use datafusion::logical_expr::function::{AccumulatorArgs, StateFieldsArgs};
@@ -93,29 +96,37 @@ impl AggregateUDFImpl for Percentile {
     }
 
     fn coerce_types(&self, arg_types: &[DataType]) -> Result<Vec<DataType>> {
-        match arg_types {
-            [value, fraction] if fraction.is_numeric() || fraction.is_null() => {
-                let value = match self.kind {
-                    Kind::Discrete => value.clone(),
-                    Kind::Continuous if value.is_numeric() || value.is_null() => DataType::Float64,
-                    Kind::Continuous => {
-                        return plan_err!(
-                            "{}(fraction) WITHIN GROUP (ORDER BY value) takes a number to order by, not {value}",
-                            self.name()
-                        );
-                    }
-                };
-                Ok(vec![value, DataType::Float64])
+        let fractions = match arg_types.get(1) {
+            Some(f) if f.is_numeric() || f.is_null() => DataType::Float64,
+            // `percentile_disc(ARRAY[0.25, 0.5])`: one answer per fraction, as an array.
+            Some(DataType::List(f)) if f.data_type().is_numeric() || f.data_type().is_null() => {
+                DataType::new_list(DataType::Float64, true)
             }
-            _ => plan_err!(
-                "{}(fraction) WITHIN GROUP (ORDER BY value) takes a number",
-                self.name()
-            ),
-        }
+            _ => {
+                return plan_err!(
+                    "{}(fraction) WITHIN GROUP (ORDER BY value) takes a number or an array of numbers",
+                    self.name()
+                );
+            }
+        };
+        let value = match (self.kind, &arg_types[0]) {
+            (Kind::Discrete, value) => value.clone(),
+            (Kind::Continuous, value) if value.is_numeric() || value.is_null() => DataType::Float64,
+            (Kind::Continuous, value) => {
+                return plan_err!(
+                    "{}(fraction) WITHIN GROUP (ORDER BY value) takes a number to order by, not {value}",
+                    self.name()
+                );
+            }
+        };
+        Ok(vec![value, fractions])
     }
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
-        Ok(arg_types[0].clone())
+        Ok(match arg_types.get(1) {
+            Some(DataType::List(_)) => DataType::new_list(arg_types[0].clone(), true),
+            _ => arg_types[0].clone(),
+        })
     }
 
     fn state_fields(&self, args: StateFieldsArgs) -> Result<Vec<FieldRef>> {
@@ -123,20 +134,27 @@ impl AggregateUDFImpl for Percentile {
     }
 
     fn accumulator(&self, args: AccumulatorArgs) -> Result<Box<dyn Accumulator>> {
-        let fraction = match args
+        let fractions = match args
             .exprs
             .get(1)
             .and_then(|e| e.as_ref().downcast_ref::<Literal>())
             .map(|literal| literal.value().clone())
         {
-            Some(ScalarValue::Float64(Some(f))) if (0.0..=1.0).contains(&f) => f,
-            Some(ScalarValue::Float64(Some(f))) => {
-                return Err(datafusion::error::DataFusionError::External(Box::new(
-                    SqlError::new(
-                        sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
-                        format!("percentile value {f} is not between 0 and 1"),
-                    ),
-                )));
+            Some(ScalarValue::Float64(Some(f))) => Fractions::One(fraction(f)?),
+            Some(ScalarValue::List(list)) if list.len() == 1 => {
+                let values = list.value(0);
+                let values = values.as_primitive_opt::<Float64Type>().ok_or_else(|| {
+                    datafusion::error::DataFusionError::Plan(format!(
+                        "{}'s fractions must be numbers",
+                        self.name()
+                    ))
+                })?;
+                Fractions::Many(
+                    values
+                        .iter()
+                        .map(|f| f.map(fraction).transpose())
+                        .collect::<Result<_>>()?,
+                )
             }
             _ => return plan_err!("{}'s fraction must be a constant", self.name()),
         };
@@ -146,7 +164,7 @@ impl AggregateUDFImpl for Percentile {
             .is_some_and(|sort| sort.options.descending);
         Ok(Box::new(PercentileAccumulator {
             kind: self.kind,
-            fraction,
+            fractions,
             descending,
             values: GroupValues::new(args.expr_fields[0].data_type()),
         }))
@@ -164,10 +182,30 @@ impl AggregateUDFImpl for Percentile {
     }
 }
 
+/// A fraction checked to lie in 0..1 (22003 otherwise, as PostgreSQL).
+fn fraction(f: f64) -> Result<f64> {
+    if (0.0..=1.0).contains(&f) {
+        return Ok(f);
+    }
+    Err(datafusion::error::DataFusionError::External(Box::new(
+        SqlError::new(
+            sqlstate::NUMERIC_VALUE_OUT_OF_RANGE,
+            format!("percentile value {f} is not between 0 and 1"),
+        ),
+    )))
+}
+
+/// The fraction, or the array of fractions (a NULL one answers NULL), asked for.
+#[derive(Debug)]
+enum Fractions {
+    One(f64),
+    Many(Vec<Option<f64>>),
+}
+
 #[derive(Debug)]
 struct PercentileAccumulator {
     kind: Kind,
-    fraction: f64,
+    fractions: Fractions,
     descending: bool,
     values: GroupValues,
 }
@@ -186,30 +224,61 @@ impl Accumulator for PercentileAccumulator {
     }
 
     fn evaluate(&mut self) -> Result<ScalarValue> {
-        let Some((values, order)) = self.values.sorted(self.descending)? else {
-            return ScalarValue::try_from(self.values.data_type());
-        };
-        let at = |position: usize| order.value(position) as usize;
-        if self.kind == Kind::Continuous {
-            let values = values.as_primitive::<Float64Type>();
-            // PostgreSQL's positions and weight, in double precision as there.
-            let position = self.fraction * (values.len() - 1) as f64;
-            let (first, second) = (position.floor(), position.ceil());
-            let lo = values.value(at(first as usize));
-            if first == second {
-                return Ok(ScalarValue::Float64(Some(lo)));
+        let data_type = self.values.data_type().clone();
+        let sorted = self.values.sorted(self.descending)?.map(|(values, order)| {
+            let order: Vec<usize> = order.values().iter().map(|&i| i as usize).collect();
+            (values, order)
+        });
+        let one = |fraction: Option<f64>| match (&sorted, fraction) {
+            (Some((values, order)), Some(fraction)) => {
+                percentile(self.kind, values, order, fraction)
             }
-            let hi = values.value(at(second as usize));
-            return Ok(ScalarValue::Float64(Some(
-                lo + (hi - lo) * (position - first),
-            )));
+            _ => ScalarValue::try_from(&data_type),
+        };
+        match &self.fractions {
+            Fractions::One(fraction) => one(Some(*fraction)),
+            Fractions::Many(fractions) => {
+                if sorted.is_none() {
+                    return ScalarValue::try_from(&DataType::new_list(data_type, true));
+                }
+                let answers = fractions
+                    .iter()
+                    .map(|&f| one(f))
+                    .collect::<Result<Vec<_>>>()?;
+                Ok(ScalarValue::List(ScalarValue::new_list_nullable(
+                    &answers, &data_type,
+                )))
+            }
         }
-        // PostgreSQL's ceil(fraction * count), in double precision as there; position 1 at 0.
-        let position = (self.fraction * values.len() as f64).ceil().max(1.0) as usize;
-        ScalarValue::try_from_array(&values, at(position.min(values.len()) - 1))
     }
 
     fn size(&self) -> usize {
         size_of_val(self) + self.values.size()
     }
+}
+
+/// The percentile at `fraction` of `values`, whose ascending (or descending) order is `order`.
+fn percentile(
+    kind: Kind,
+    values: &ArrayRef,
+    order: &[usize],
+    fraction: f64,
+) -> Result<ScalarValue> {
+    if kind == Kind::Continuous {
+        let values = values.as_primitive::<Float64Type>();
+        // PostgreSQL's positions and weight, in double precision as there.
+        let position = fraction * (order.len() - 1) as f64;
+        let (first, second) = (position.floor(), position.ceil());
+        let lo = values.value(order[first as usize]);
+        if first == second {
+            return Ok(ScalarValue::Float64(Some(lo)));
+        }
+        let hi = values.value(order[second as usize]);
+        return Ok(ScalarValue::Float64(Some(
+            lo + (hi - lo) * (position - first),
+        )));
+    }
+    // PostgreSQL's ceil(fraction * count), in double precision as there; position 1 at 0.
+    let position = (fraction * order.len() as f64).ceil().max(1.0) as usize;
+    ScalarValue::try_from_array(values, order[position.min(order.len()) - 1])
 }

@@ -5,22 +5,28 @@
 //! group; this one replaces it. A timestamptz is shown in its type's zone, which the cast
 //! rules make the session's.
 //!
-//! `to_char` of a number (`to_char(1234.5, '9,999.99')`), an interval or a time is refused
-//! with 0A000.
+//! An interval is written by [`super::to_char_interval`], a number (`to_char(1234.5,
+//! '9,999.99')`) by its template ([`super::number_template`]). `to_char` of a time is
+//! refused with 0A000.
 
 use std::sync::{Arc, LazyLock};
 
 use chrono::{DateTime, Datelike, NaiveDateTime, Timelike};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray, StringBuilder};
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::datatypes::{DataType, TimeUnit};
+use datafusion::arrow::datatypes::{
+    DataType, Float64Type, IntervalMonthDayNanoType, IntervalUnit, TimeUnit,
+};
 use datafusion::common::{Result, exec_err, not_impl_err};
 use datafusion::logical_expr::{
     ColumnarValue, Documentation, ScalarFunctionArgs, ScalarUDFImpl, Signature, Volatility,
 };
 
+use super::number_template::NumberTemplate;
 use super::template::{Case, DAYS, Field, Item, MONTHS, ROMAN, parse};
+use super::to_char_interval::render_interval;
 use super::{DOC_SECTION, all_scalar, columnar, made_for};
+use crate::error::{SqlError, sqlstate};
 use crate::pgcompat::time_zone::{Zone, write_offset};
 
 const NAME: &str = "to_char";
@@ -28,14 +34,16 @@ const NAME: &str = "to_char";
 static DOCUMENTATION: LazyLock<Documentation> = LazyLock::new(|| {
     Documentation::builder(
         DOC_SECTION,
-        "Formats a timestamp, timestamptz or date as text by a PostgreSQL template: YYYY, YY, \
+        "Formats a timestamp, timestamptz, date, interval or number as text by a PostgreSQL \
+         template. Numbers: 9, 0, ., ,, D, G, S, MI, PL, SG, PR, L, RN, TH, V, EEEE, FM. Dates \
+         and times: YYYY, YY, \
          IYYY, CC, Q, MM, Mon, Month, RM, WW, IW, W, DDD, DD, D, ID, Dy, Day, J, HH24, HH12, HH, \
          MI, SS, MS, US, FF1-FF6, SSSS, AM/PM, BC/AD, TZ, OF; the prefix FM drops padding and \
          the suffix TH/th adds an ordinal ending; \"quoted\" text is copied. A timestamptz is \
          shown in UTC.",
         "to_char(value, template)",
     )
-    .with_argument("value", "A timestamp, timestamptz or date.")
+    .with_argument("value", "A timestamp, timestamptz, date, interval or number.")
     .with_argument("template", "The PostgreSQL template pattern.")
     .with_sql_example(
         "```sql\n> SELECT to_char(TIMESTAMP '2024-06-30 14:05:00', 'YYYY-\"Q\"Q FMMonth DDth HH12:MI AM');\n+----------------------------------+\n| to_char                          |\n+----------------------------------+\n| 2024-Q2 June 30th 02:05 PM       |\n+----------------------------------+\n```",
@@ -76,9 +84,12 @@ impl ScalarUDFImpl for ToChar {
             DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8 => {
                 DataType::Timestamp(TimeUnit::Microsecond, None)
             }
+            DataType::Interval(_) | DataType::Duration(_) => {
+                DataType::Interval(IntervalUnit::MonthDayNano)
+            }
             // Refused by return_type, whose error reaches the client as it is (coercion's
             // would be reworded as a missing function).
-            other if other.is_numeric() || is_interval_or_time(other) => other.clone(),
+            other if other.is_numeric() || is_time(other) => other.clone(),
             other => return exec_err!("function to_char({other}, text) does not exist"),
         };
         if !matches!(
@@ -92,12 +103,8 @@ impl ScalarUDFImpl for ToChar {
 
     fn return_type(&self, arg_types: &[DataType]) -> Result<DataType> {
         match arg_types.first() {
-            Some(number) if number.is_numeric() => not_impl_err!(
-                "to_char of a number is not supported (only dates and timestamps); use round() \
-                 and ::text"
-            ),
-            Some(other) if is_interval_or_time(other) => {
-                not_impl_err!("to_char of an interval or a time is not supported")
+            Some(other) if is_time(other) => {
+                not_impl_err!("to_char of a time is not supported")
             }
             _ => Ok(DataType::Utf8),
         }
@@ -106,6 +113,12 @@ impl ScalarUDFImpl for ToChar {
     fn invoke_with_args(&self, args: ScalarFunctionArgs) -> Result<ColumnarValue> {
         let scalar = all_scalar(&args.args);
         let arrays = ColumnarValue::values_to_arrays(&args.args)?;
+        if let DataType::Interval(_) = arrays[0].data_type() {
+            return columnar(intervals_to_char(&arrays[0], &arrays[1])?, scalar);
+        }
+        if arrays[0].data_type().is_numeric() {
+            return columnar(numbers_to_char(&arrays[0], &arrays[1])?, scalar);
+        }
         let values = cast(
             &arrays[0],
             &DataType::Timestamp(TimeUnit::Microsecond, None),
@@ -162,11 +175,68 @@ impl ScalarUDFImpl for ToChar {
     }
 }
 
-fn is_interval_or_time(t: &DataType) -> bool {
-    matches!(
-        t,
-        DataType::Interval(_) | DataType::Duration(_) | DataType::Time32(_) | DataType::Time64(_)
-    )
+fn is_time(t: &DataType) -> bool {
+    matches!(t, DataType::Time32(_) | DataType::Time64(_))
+}
+
+/// `to_char(number, template)` of each row: integers and numerics by their exact text,
+/// floats as PostgreSQL rounds them.
+fn numbers_to_char(values: &ArrayRef, templates: &ArrayRef) -> Result<ArrayRef> {
+    let templates = templates.as_string::<i32>();
+    let mut out = StringBuilder::with_capacity(values.len(), values.len() * 16);
+    let mut parsed: Option<(String, NumberTemplate)> = None;
+    let (floats, single) = match values.data_type() {
+        DataType::Float64 => (Some(cast(values, &DataType::Float64)?), false),
+        DataType::Float32 | DataType::Float16 => (Some(cast(values, &DataType::Float64)?), true),
+        _ => (None, false),
+    };
+    // Everything else as numeric_out writes it: integers, and decimals with their scale.
+    let texts = match floats {
+        None => Some(cast(values, &DataType::Utf8)?),
+        Some(_) => None,
+    };
+    for row in 0..values.len() {
+        if values.is_null(row) || templates.is_null(row) {
+            out.append_null();
+            continue;
+        }
+        let template = made_for(&mut parsed, templates.value(row), |t| {
+            NumberTemplate::parse(t)
+                .map_err(|message| SqlError::new(sqlstate::SYNTAX_ERROR, message).into())
+        })?;
+        let text = match (&floats, &texts) {
+            (Some(floats), _) => {
+                let value = floats.as_primitive::<Float64Type>().value(row);
+                template.format_float(value, single)
+            }
+            (None, Some(texts)) => template.format_exact(texts.as_string::<i32>().value(row)),
+            (None, None) => return exec_err!("to_char has no text of the number"),
+        }
+        .map_err(|e| datafusion::error::DataFusionError::from(SqlError::new(e.code, e.message)))?;
+        out.append_value(text);
+    }
+    Ok(Arc::new(out.finish()))
+}
+
+/// `to_char(interval, template)` of each row.
+fn intervals_to_char(values: &ArrayRef, templates: &ArrayRef) -> Result<ArrayRef> {
+    let values = cast(values, &DataType::Interval(IntervalUnit::MonthDayNano))?;
+    let values = values.as_primitive::<IntervalMonthDayNanoType>();
+    let templates = templates.as_string::<i32>();
+    let mut out = StringBuilder::with_capacity(values.len(), values.len() * 16);
+    let mut parsed: Option<(String, Vec<Item>)> = None;
+    for row in 0..values.len() {
+        if values.is_null(row) || templates.is_null(row) {
+            out.append_null();
+            continue;
+        }
+        let items = made_for(&mut parsed, templates.value(row), |t| Ok(parse(t)))?;
+        let value = values.value(row);
+        let text = render_interval(items, value.months, value.days, value.nanoseconds / 1000)
+            .map_err(datafusion::error::DataFusionError::from)?;
+        out.append_value(text);
+    }
+    Ok(Arc::new(out.finish()))
 }
 
 /// Where a timestamptz's instant falls in its zone: the offset east of UTC and the zone's
@@ -177,6 +247,19 @@ struct AtZone {
 }
 
 fn render(items: &[Item], at: &NaiveDateTime, zone: Option<&AtZone>) -> String {
+    let written: Result<String, std::convert::Infallible> =
+        render_with(items, |out, field, fill_mode| {
+            Ok(write_field(out, field, fill_mode, at, zone))
+        });
+    written.unwrap_or_else(|never| match never {})
+}
+
+/// A template's text: literals copied, each field written by `write` (which returns the
+/// field's number, for a TH suffix).
+pub(super) fn render_with<E>(
+    items: &[Item],
+    mut write: impl FnMut(&mut String, Field, bool) -> Result<Option<i64>, E>,
+) -> Result<String, E> {
     let mut out = String::new();
     for item in items {
         match item {
@@ -186,21 +269,41 @@ fn render(items: &[Item], at: &NaiveDateTime, zone: Option<&AtZone>) -> String {
                 fill_mode,
                 ordinal,
             } => {
-                let number = write_field(&mut out, *field, *fill_mode, at, zone);
+                let number = write(&mut out, *field, *fill_mode)?;
                 if let (Some(case), Some(n)) = (ordinal, number) {
-                    let suffix = ordinal_suffix(n);
-                    match case {
-                        Case::Upper => out.push_str(&suffix.to_ascii_uppercase()),
-                        _ => out.push_str(suffix),
-                    }
+                    push_ordinal_suffix(&mut out, *case, n);
                 }
             }
         }
     }
-    out
+    Ok(out)
 }
 
-fn ordinal_suffix(n: i64) -> &'static str {
+/// `AM`/`PM` (`A.M.`/`P.M.` with dots), lower-cased unless `upper`.
+pub(super) fn push_meridiem(out: &mut String, morning: bool, upper: bool, dots: bool) {
+    let text = match (morning, dots) {
+        (true, false) => "AM",
+        (false, false) => "PM",
+        (true, true) => "A.M.",
+        (false, true) => "P.M.",
+    };
+    out.push_str(&if upper {
+        text.to_string()
+    } else {
+        text.to_ascii_lowercase()
+    });
+}
+
+/// The TH suffix of `n` (`st`, `nd`, `rd`, `th`; upper-cased for TH), by its last digits.
+fn push_ordinal_suffix(out: &mut String, case: Case, n: i64) {
+    let suffix = ordinal_suffix(n.unsigned_abs());
+    match case {
+        Case::Upper => out.push_str(&suffix.to_ascii_uppercase()),
+        _ => out.push_str(suffix),
+    }
+}
+
+fn ordinal_suffix(n: u64) -> &'static str {
     match (n % 100, n % 10) {
         (11..=13, _) => "th",
         (_, 1) => "st",
@@ -314,17 +417,7 @@ fn write_field(
         }
         Field::SecondsOfDay => number(out, i64::from(at.num_seconds_from_midnight()), 1),
         Field::Meridiem { upper, dots } => {
-            let text = match (at.hour() < 12, dots) {
-                (true, false) => "AM",
-                (false, false) => "PM",
-                (true, true) => "A.M.",
-                (false, true) => "P.M.",
-            };
-            out.push_str(&if upper {
-                text.to_string()
-            } else {
-                text.to_ascii_lowercase()
-            });
+            push_meridiem(out, at.hour() < 12, upper, dots);
             None
         }
         Field::Era { upper, dots } => {

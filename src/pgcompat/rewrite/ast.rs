@@ -251,3 +251,31 @@ pub(super) fn reads_outer_columns(query: &Query) -> bool {
     });
     outer
 }
+
+/// Calls `rewrite` on each expression of `expr` (inner ones first) that is not inside a
+/// subquery: those belong to the subquery's own SELECT.
+pub(super) fn rewrite_outside_subqueries(expr: &mut Expr, rewrite: impl FnMut(&mut Expr)) {
+    struct Outside<F> {
+        rewrite: F,
+        depth: usize,
+    }
+    impl<F: FnMut(&mut Expr)> datafusion::sql::sqlparser::ast::VisitorMut for Outside<F> {
+        type Break = ();
+        fn pre_visit_query(&mut self, _: &mut Query) -> ControlFlow<()> {
+            self.depth += 1;
+            ControlFlow::Continue(())
+        }
+        fn post_visit_query(&mut self, _: &mut Query) -> ControlFlow<()> {
+            self.depth -= 1;
+            ControlFlow::Continue(())
+        }
+        fn post_visit_expr(&mut self, expr: &mut Expr) -> ControlFlow<()> {
+            if self.depth == 0 {
+                (self.rewrite)(expr);
+            }
+            ControlFlow::Continue(())
+        }
+    }
+    let _ =
+        datafusion::sql::sqlparser::ast::VisitMut::visit(expr, &mut Outside { rewrite, depth: 0 });
+}

@@ -180,6 +180,15 @@ pub(super) fn postgres_type(expr: &mut Expr) -> bool {
         *expr = unconstrained_numeric(operand);
         return true;
     }
+    // `1e300::float8`: DataFusion reads a number with an exponent as a decimal (here of
+    // scale -300, past any decimal's range) before the cast; its text reads as a double.
+    if is_float_type(data_type)
+        && let Expr::Value(v) = operand.as_mut()
+        && let Value::Number(n, _) = &v.value
+        && n.contains(['e', 'E'])
+    {
+        v.value = Value::SingleQuotedString(n.clone());
+    }
     // `x::pg_catalog.int2[]`: the element type as DataFusion names it.
     if let SqlType::Array(datafusion::sql::sqlparser::ast::ArrayElemTypeDef::SquareBracket(
         element,
@@ -203,6 +212,22 @@ pub(super) fn postgres_type(expr: &mut Expr) -> bool {
         None => {}
     }
     true
+}
+
+/// `float8`, `double precision`, `real`, `float4`, `float(p)`.
+fn is_float_type(data_type: &SqlType) -> bool {
+    matches!(
+        data_type,
+        SqlType::Float8
+            | SqlType::Float4
+            | SqlType::Real
+            | SqlType::Double(_)
+            | SqlType::DoublePrecision
+            | SqlType::Float(_)
+    ) || matches!(
+        postgres_type_name(data_type).as_deref(),
+        Some("float8" | "float4")
+    )
 }
 
 /// `json(x)` or `jsonb(x)` for a cast to `json` or `jsonb`.

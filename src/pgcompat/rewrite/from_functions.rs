@@ -3,7 +3,8 @@
 //! set-returning function aliased without a column list names its column by the alias
 //! (`FROM generate_series(1, 3) AS i` then `i`); `string_to_table`,
 //! `regexp_split_to_table` and the JSON set-returning functions are the UNNEST of their
-//! arrays; `WITH ORDINALITY` is one more array, of positions, unnested beside them.
+//! arrays; `WITH ORDINALITY` is one more array, of positions, unnested beside them; a
+//! series of numeric constants is [`super::numeric_series`].
 
 use datafusion::sql::sqlparser::ast::{
     Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentList, FunctionArguments, Ident,
@@ -11,12 +12,52 @@ use datafusion::sql::sqlparser::ast::{
 };
 
 use super::ast::{call, folded, parse_query, single_ident};
+use super::numeric_series::numeric_series;
 use super::{Rewriter, set_returning};
 
 impl Rewriter<'_> {
     /// Rewrites a call of a known function in FROM; claims (`true`) every call of a function
     /// named by one identifier that is not a CTE.
     pub(super) fn function_in_from(&self, factor: &mut TableFactor) -> bool {
+        // `LATERAL unnest(a) AS x`: the UNNEST it is (LATERAL changes nothing for it).
+        if let TableFactor::Function {
+            name,
+            args,
+            with_ordinality,
+            alias,
+            ..
+        } = factor
+            && single_ident(name).map(folded).as_deref() == Some("unnest")
+        {
+            let array_exprs = args
+                .iter()
+                .filter_map(|arg| match arg {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e.clone()),
+                    _ => None,
+                })
+                .collect();
+            *factor = TableFactor::UNNEST {
+                alias: alias.take(),
+                array_exprs,
+                with_offset: false,
+                with_offset_alias: None,
+                with_ordinality: *with_ordinality,
+            };
+        }
+        // `unnest(a) AS x`: its column is named x, as the alias names a one-column function.
+        if let TableFactor::UNNEST {
+            alias: Some(alias),
+            array_exprs,
+            ..
+        } = factor
+            && array_exprs.len() == 1
+            && alias.columns.is_empty()
+        {
+            alias.columns.push(TableAliasColumnDef {
+                name: alias.name.clone(),
+                data_type: None,
+            });
+        }
         if let TableFactor::UNNEST {
             alias,
             array_exprs,
@@ -44,6 +85,12 @@ impl Rewriter<'_> {
                 .map(|a| a.columns.first().map_or(&a.name, |c| &c.name).clone())
                 .unwrap_or_else(|| Ident::new(function.clone()));
             if function == "generate_series" {
+                if !*with_ordinality
+                    && let Some(series) = numeric_series(&args.args, alias, &column)
+                {
+                    *factor = series;
+                    return true;
+                }
                 typed_series_bounds(&mut args.args);
             }
             // A series with ordinality is the UNNEST of the array form of it, beside its

@@ -4,7 +4,9 @@
 //! does); the walk's hooks below call them in this order:
 //!
 //! 1. on entering a query: [`names`] notes its CTEs (they shadow catalog names),
-//!    [`whole_rows`] reads `(t).x` as `t.x`, [`fetch_first`] makes FETCH FIRST a LIMIT (WITH TIES a rank), then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
+//!    [`whole_rows`] reads `(t).x` as `t.x`, [`fetch_first`] makes FETCH FIRST a LIMIT (WITH TIES a rank),
+//!    [`set_ops_all`] numbers the copies of rows under INTERSECT ALL and EXCEPT ALL,
+//!    [`using_columns`] reads a join's unqualified USING columns as the merged ones, then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
 //!    it extends is rewritten with the rest;
 //! 2. on entering a select: [`grouping_sets`] reads ordinals and composite elements in
 //!    ROLLUP and CUBE as PostgreSQL does, [`whole_rows`] makes a FROM item's name and
@@ -12,7 +14,7 @@
 //!    the client wrote it (a wildcard excludes the columns named before it; names come from
 //!    the expressions before the subquery passes replace them), [`set_returning`] makes a
 //!    listed `generate_series` return rows, [`exists_in_select_list`] counts the rows of a
-//!    listed EXISTS, then
+//!    listed EXISTS, [`row_in_subquery`] makes `(a, b) IN (…)` in WHERE an EXISTS, then
 //!    [`select_list_subqueries`] turns the list's subqueries into joins and arrays
 //!    ([`array_subquery`], [`in_subquery`], [`scalar_join`], [`domain_join`]) before the walk
 //!    goes down into them;
@@ -25,8 +27,8 @@
 //!    [`names`] along `search_path`;
 //! 5. on leaving an expression (its inside already rewritten), the first of these that
 //!    recognises it rewrites it, as the arms of one `match`: [`array_subquery`],
-//!    [`first_value`], [`operators`] (LIKE … ESCAPE, SIMILAR TO, `-2 ^ 2`, AT TIME ZONE, `|/ x`), [`set_returning`] (`_pg_expandarray`,
-//!    field access, `generate_subscripts`), [`function_calls`] (`percentile_cont`,
+//!    [`first_value`], [`operators`] (LIKE … ESCAPE, SIMILAR TO, `-2 ^ 2`, AT TIME ZONE, `|/ x`), [`set_returning`] (`_pg_expandarray`),
+//!    [`array_slices`] (`a[:2]`), [`set_returning`] (field access, `generate_subscripts`), [`function_calls`] (`percentile_cont`,
 //!    `array_length`), [`names`] (`pg_catalog.f(…)`), [`operators`]
 //!    (COLLATE, `OPERATOR(…)`), [`interval_literals`], [`casts`] (timestamp literals, array
 //!    literals, then PostgreSQL's types).
@@ -36,6 +38,7 @@
 //! [`ast`] holds the helpers the passes share. These work on the parsed tree, never on the
 //! SQL text, so string literals and quoted identifiers are never touched.
 
+mod array_slices;
 mod array_subquery;
 mod ast;
 mod casts;
@@ -50,12 +53,16 @@ mod grouping_sets;
 mod in_subquery;
 mod interval_literals;
 mod names;
+mod numeric_series;
 mod operators;
 mod order_by_subqueries;
+mod row_in_subquery;
 mod scalar_join;
 mod select_list_subqueries;
+mod set_ops_all;
 mod set_returning;
 mod unsupported;
+mod using_columns;
 mod whole_rows;
 mod wildcards;
 
@@ -168,6 +175,8 @@ impl VisitorMut for Rewriter<'_> {
         whole_rows::fields_of_whole_rows(query);
         fetch_first::with_ties_as_rank(query);
         fetch_first::fetch_first_as_limit(query);
+        set_ops_all::counted_set_operations(query);
+        using_columns::merge_using_columns(query);
         order_by_subqueries::order_by_subqueries_as_columns(query);
         ControlFlow::Continue(())
     }
@@ -181,6 +190,7 @@ impl VisitorMut for Rewriter<'_> {
         column_names::name_columns_as_postgres_does(select);
         set_returning::series_in_select_list(select);
         self.exists_in_select_list(select);
+        row_in_subquery::row_in_subquery_as_exists(select);
         self.select_list_subqueries(select);
         ControlFlow::Continue(())
     }
@@ -229,6 +239,7 @@ impl VisitorMut for Rewriter<'_> {
             || operators::prefix_operator(expr)
             || operators::overlaps(expr)
             || set_returning::expand_array(expr)
+            || array_slices::slice_bounds(expr)
             || set_returning::field_access(expr)
             || set_returning::generate_subscripts(expr)
             || function_calls::postgres_function(expr)

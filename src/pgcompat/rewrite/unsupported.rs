@@ -1,9 +1,11 @@
 //! What custlake cannot compute as PostgreSQL does, refused before anything is rewritten or
 //! planned (SQLSTATE 0A000, naming what is refused), because DataFusion would plan it and
 //! answer differently:
-//! - `INTERSECT ALL` and `EXCEPT ALL` (DataFusion keeps the wrong number of duplicates);
+//! - `INTERSECT ALL` and `EXCEPT ALL` whose left operand selects `*` (DataFusion keeps the
+//!   wrong number of duplicates; [`super::set_ops_all`] counts them when it knows the columns);
 //! - `RIGHT` and `FULL` joins with `USING` or `NATURAL` (the merged column is the left
-//!   side's, NULL where only the right side has the row; PostgreSQL coalesces both);
+//!   side's, NULL where only the right side has the row; PostgreSQL coalesces both), but for
+//!   the ones [`super::using_columns`] merges as PostgreSQL does;
 //! - casts to `char(n)` (blank-padded text: its length and comparisons ignore the padding,
 //!   which text cannot imitate), but for a literal of exactly n characters that does not end
 //!   in a blank (`'f'::char`, as catalog queries write it), which is the same as text.
@@ -12,8 +14,7 @@ use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
     CharacterLength, DataType as SqlType, Expr, JoinConstraint, JoinOperator, Query, Select,
-    SetExpr, SetOperator, SetQuantifier, Statement, TableFactor, TableWithJoins, Value, Visit,
-    Visitor,
+    SelectItem, SetExpr, Statement, TableFactor, TableWithJoins, Value, Visit, Visitor,
 };
 
 use crate::error::{SqlError, sqlstate};
@@ -39,6 +40,16 @@ impl Visitor for Refusals {
     }
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<Self::Break> {
+        let merged_by_rewrite = super::using_columns::merged_columns(select).is_some()
+            && !select.projection.iter().any(|item| {
+                matches!(
+                    item,
+                    SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..)
+                )
+            });
+        if merged_by_rewrite {
+            return ControlFlow::Continue(());
+        }
         select.from.iter().try_for_each(joins)
     }
 
@@ -85,18 +96,13 @@ fn is_exact_char_literal(operand: &Expr, length: Option<&CharacterLength>) -> bo
 }
 
 fn set_operations(body: &SetExpr) -> ControlFlow<&'static str> {
-    if let SetExpr::SetOperation {
-        left,
-        op,
-        set_quantifier,
-        right,
-    } = body
-    {
-        if matches!(op, SetOperator::Intersect | SetOperator::Except)
-            && matches!(set_quantifier, SetQuantifier::All)
+    if let SetExpr::SetOperation { left, right, .. } = body {
+        if super::set_ops_all::is_counting_set_operation(body)
+            && super::set_ops_all::output_names(left).is_none()
         {
             return ControlFlow::Break(
-                "INTERSECT ALL and EXCEPT ALL are not supported; INTERSECT and EXCEPT are",
+                "INTERSECT ALL and EXCEPT ALL are supported only when the left operand lists \
+                 its columns (no *)",
             );
         }
         set_operations(left)?;
