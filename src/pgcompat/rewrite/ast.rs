@@ -279,3 +279,30 @@ pub(super) fn rewrite_outside_subqueries(expr: &mut Expr, rewrite: impl FnMut(&m
     let _ =
         datafusion::sql::sqlparser::ast::VisitMut::visit(expr, &mut Outside { rewrite, depth: 0 });
 }
+
+/// The name a FROM item's columns are qualified by: its alias, else a table's own name.
+pub(super) fn qualifier(factor: &TableFactor) -> Option<Ident> {
+    match factor {
+        TableFactor::Table {
+            alias: Some(alias), ..
+        }
+        | TableFactor::Derived {
+            alias: Some(alias), ..
+        } => Some(alias.name.clone()),
+        TableFactor::Table {
+            name,
+            alias: None,
+            args: None,
+            ..
+        } => name.0.last()?.as_ident().cloned(),
+        _ => None,
+    }
+}
+
+/// The items of a select's FROM, joined ones included.
+pub(super) fn from_items(select: &Select) -> impl Iterator<Item = &TableFactor> {
+    select
+        .from
+        .iter()
+        .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
+}

@@ -9,7 +9,9 @@
 //!    [`using_columns`] reads a join's unqualified USING columns as the merged ones, then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
 //!    it extends is rewritten with the rest;
 //! 2. on entering a select: [`grouping_sets`] reads ordinals and composite elements in
-//!    ROLLUP and CUBE as PostgreSQL does, [`whole_rows`] makes a FROM item's name and
+//!    ROLLUP and CUBE as PostgreSQL does, [`lateral_unnest`] unnests an earlier FROM item's
+//!    array in a select list, [`lateral_top_n`] makes a LATERAL top-n subquery a ranked join,
+//!    [`whole_rows`] makes a FROM item's name and
 //!    `ROW(…)` rows inside the JSON functions, [`wildcards`] and then [`column_names`] read the select list as
 //!    the client wrote it (a wildcard excludes the columns named before it; names come from
 //!    the expressions before the subquery passes replace them), [`set_returning`] makes a
@@ -30,7 +32,7 @@
 //!    [`first_value`], [`operators`] (LIKE … ESCAPE, SIMILAR TO, `-2 ^ 2`, AT TIME ZONE, `|/ x`), [`set_returning`] (`_pg_expandarray`),
 //!    [`array_slices`] (`a[:2]`), [`set_returning`] (field access, `generate_subscripts`), [`function_calls`] (`percentile_cont`,
 //!    `array_length`), [`names`] (`pg_catalog.f(…)`), [`operators`]
-//!    (COLLATE, `OPERATOR(…)`), [`interval_literals`], [`casts`] (timestamp literals, array
+//!    (COLLATE, `OPERATOR(…)`), [`lazy_case`] (a boolean CASE that divides), [`interval_literals`], [`casts`] (timestamp literals, array
 //!    literals, then PostgreSQL's types).
 //!
 //! Before any of them, [`unsupported`] refuses what DataFusion would answer differently.
@@ -52,6 +54,9 @@ mod function_calls;
 mod grouping_sets;
 mod in_subquery;
 mod interval_literals;
+mod lateral_top_n;
+mod lateral_unnest;
+mod lazy_case;
 mod names;
 mod numeric_series;
 mod operators;
@@ -185,6 +190,8 @@ impl VisitorMut for Rewriter<'_> {
         if let Err(refusal) = grouping_sets::grouping_sets_as_postgres_reads_them(select) {
             return ControlFlow::Break(refusal);
         }
+        lateral_unnest::unnest_of_earlier_item(select);
+        lateral_top_n::lateral_top_n_as_ranked_join(select, |e| self.is_aggregate(e));
         self.whole_rows_in_json_functions(select);
         wildcards::exclude_named_columns_from_wildcards(select);
         column_names::name_columns_as_postgres_does(select);
@@ -247,6 +254,7 @@ impl VisitorMut for Rewriter<'_> {
             || names::unqualify_catalog_function(expr)
             || operators::collate(expr)
             || operators::custom_operator(expr)
+            || lazy_case::lazy_boolean_case(expr)
             || interval_literals::interval_text(expr)
             || casts::timestamp_without_seconds(expr)
             || casts::array_literal(expr)

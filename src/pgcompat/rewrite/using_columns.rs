@@ -12,10 +12,10 @@
 
 use datafusion::sql::sqlparser::ast::{
     Expr, GroupByExpr, Ident, JoinConstraint, JoinOperator, OrderByKind, Query, Select, SelectItem,
-    SetExpr, TableFactor,
+    SetExpr,
 };
 
-use super::ast::{call, folded, rewrite_outside_subqueries};
+use super::ast::{call, folded, qualifier, rewrite_outside_subqueries};
 
 /// The merged columns of a select's join: each USING column's name and what it reads.
 pub(in crate::pgcompat) fn merged_columns(select: &Select) -> Option<Vec<(String, Expr)>> {
@@ -59,22 +59,6 @@ enum Side {
     Left,
     Right,
     Both,
-}
-
-/// The name a FROM item's columns are qualified by.
-fn qualifier(factor: &TableFactor) -> Option<Ident> {
-    match factor {
-        TableFactor::Table {
-            alias: Some(alias), ..
-        }
-        | TableFactor::Derived {
-            alias: Some(alias), ..
-        } => Some(alias.name.clone()),
-        TableFactor::Table {
-            name, alias: None, ..
-        } => name.0.last()?.as_ident().cloned(),
-        _ => None,
-    }
 }
 
 /// Rewrites the unqualified USING columns of a query whose body is such a select.

@@ -20,7 +20,7 @@ use datafusion::sql::sqlparser::ast::{
 };
 
 use super::Rewriter;
-use super::ast::{call, folded};
+use super::ast::{call, folded, from_items, qualifier};
 
 /// The functions whose arguments may be whole rows.
 const ROW_TAKING: &[&str] = &[
@@ -141,22 +141,9 @@ impl Rewriter<'_> {
 
 /// The names of a select's FROM items (aliases, or the tables' own names).
 fn relation_names(select: &Select) -> Vec<String> {
-    select
-        .from
-        .iter()
-        .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
-        .filter_map(|factor| match factor {
-            TableFactor::Table {
-                alias: Some(alias), ..
-            }
-            | TableFactor::Derived {
-                alias: Some(alias), ..
-            } => Some(folded(&alias.name)),
-            TableFactor::Table {
-                name, alias: None, ..
-            } => name.0.last()?.as_ident().map(folded),
-            _ => None,
-        })
+    from_items(select)
+        .filter_map(qualifier)
+        .map(|name| folded(&name))
         .collect()
 }
 
