@@ -19,7 +19,7 @@ use std::collections::HashSet;
 
 use datafusion::sql::sqlparser::ast::{
     BinaryOperator, Expr, GroupByExpr, Ident, Join, JoinConstraint, JoinOperator, LimitClause,
-    OrderByKind, Query, Select, SelectItem, SetExpr, TableFactor, Value,
+    OrderByKind, Query, Select, SelectItem, SetExpr, TableFactor, Value, Visit,
 };
 
 use super::ast::{and_all, conjuncts, folded, parse_query};
@@ -64,14 +64,28 @@ fn qualifier(factor: &TableFactor) -> Option<String> {
     super::ast::qualifier(factor).map(|name| folded(&name))
 }
 
-/// Whether `expr` names a column qualified by one of `outer`.
-fn reads(expr: &Expr, outer: &HashSet<String>) -> bool {
+/// Whether `node` names a column qualified by one of `outer`.
+fn reads<V: Visit>(node: &V, outer: &HashSet<String>) -> bool {
     let mut found = false;
-    let _ = datafusion::sql::sqlparser::ast::visit_expressions(expr, |e| {
+    let _ = datafusion::sql::sqlparser::ast::visit_expressions(node, |e| {
         if let Expr::CompoundIdentifier(parts) = e
             && parts.len() >= 2
             && outer.contains(&folded(&parts[parts.len() - 2]))
         {
+            found = true;
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    found
+}
+
+/// Whether `node` calls a window function: over the ranked rows its window would be every
+/// key's rows, not one outer row's.
+fn has_window<V: Visit>(node: &V) -> bool {
+    let mut found = false;
+    let _ = datafusion::sql::sqlparser::ast::visit_expressions(node, |e| {
+        if matches!(e, Expr::Function(f) if f.over.is_some()) {
             found = true;
             return std::ops::ControlFlow::Break(());
         }
@@ -115,7 +129,11 @@ fn ranked_join(
     let own: HashSet<String> = super::ast::from_items(select)
         .filter_map(qualifier)
         .collect();
-    if own.iter().any(|q| outer.contains(q)) {
+    if own.iter().any(|q| outer.contains(q))
+        || reads(&select.from, outer)
+        || has_window(&select.projection)
+        || has_window(&order_by_exprs(subquery))
+    {
         return None;
     }
     let mut keys = Vec::new();
@@ -317,6 +335,11 @@ mod tests {
              i.c ORDER BY 1 LIMIT 1) t",
             "SELECT 1 FROM c CROSS JOIN LATERAL (SELECT max(k) FROM i WHERE i.c = c.id ORDER BY \
              max(k) LIMIT 1) t",
+            // A window over the subquery's rows, a correlated join inside it.
+            "SELECT 1 FROM c CROSS JOIN LATERAL (SELECT sum(k) OVER () FROM i WHERE i.c = c.id \
+             ORDER BY k LIMIT 1) t",
+            "SELECT 1 FROM c CROSS JOIN LATERAL (SELECT k FROM i JOIN j ON j.x = c.x WHERE i.c \
+             = c.id ORDER BY k LIMIT 1) t",
         ] {
             assert_eq!(rewritten(sql), parse_query(sql).unwrap().to_string());
         }
