@@ -6,10 +6,12 @@
 //! 1. on entering a query: [`names`] notes its CTEs (they shadow catalog names),
 //!    [`whole_rows`] reads `(t).x` as `t.x`, [`fetch_first`] makes FETCH FIRST a LIMIT (WITH TIES a rank),
 //!    [`set_ops_all`] numbers the copies of rows under INTERSECT ALL and EXCEPT ALL,
-//!    [`using_columns`] reads a join's unqualified USING columns as the merged ones, then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
+//!    [`using_columns`] reads a join's unqualified USING columns in ORDER BY as the merged
+//!    ones, then [`order_by_subqueries`] moves subqueries out of ORDER BY — first, so that the select list
 //!    it extends is rewritten with the rest;
 //! 2. on entering a select: [`grouping_sets`] reads ordinals and composite elements in
-//!    ROLLUP and CUBE as PostgreSQL does, [`lateral_unnest`] unnests an earlier FROM item's
+//!    ROLLUP and CUBE as PostgreSQL does, [`using_columns`] reads the unqualified USING
+//!    columns of its join as the merged ones, [`lateral_unnest`] unnests an earlier FROM item's
 //!    array in a select list, [`lateral_top_n`] makes a LATERAL top-n subquery a ranked join,
 //!    [`whole_rows`] makes a FROM item's name and
 //!    `ROW(…)` rows inside the JSON functions, [`wildcards`] and then [`column_names`] read the select list as
@@ -181,7 +183,7 @@ impl VisitorMut for Rewriter<'_> {
         fetch_first::with_ties_as_rank(query);
         fetch_first::fetch_first_as_limit(query);
         set_ops_all::counted_set_operations(query);
-        using_columns::merge_using_columns(query);
+        using_columns::merge_using_columns_in_order_by(query);
         order_by_subqueries::order_by_subqueries_as_columns(query);
         ControlFlow::Continue(())
     }
@@ -190,6 +192,7 @@ impl VisitorMut for Rewriter<'_> {
         if let Err(refusal) = grouping_sets::grouping_sets_as_postgres_reads_them(select) {
             return ControlFlow::Break(refusal);
         }
+        using_columns::merge_using_columns(select);
         lateral_unnest::unnest_of_earlier_item(select);
         lateral_top_n::lateral_top_n_as_ranked_join(select, |e| self.is_aggregate(e));
         self.whole_rows_in_json_functions(select);

@@ -5,9 +5,10 @@
 //! ambiguous, and a full join shows NULL where only the right side has the row.
 //!
 //! Rewritten for a select whose FROM is one join of two named items (tables, or subqueries
-//! and VALUES with an alias) with USING: each unqualified `c` of its select list, WHERE,
-//! GROUP BY, HAVING and of the query's ORDER BY becomes the merged column (a select-list item
-//! keeps the name `c`). Subqueries are left alone. `SELECT *` over a right or full join with
+//! and VALUES with an alias) with USING, wherever the select stands (also as a branch of a
+//! UNION): each unqualified `c` of its select list, WHERE, GROUP BY and HAVING, and of the
+//! ORDER BY of a query whose body it is, becomes the merged column (a select-list item keeps
+//! the name `c`). Subqueries are left alone. `SELECT *` over a right or full join with
 //! USING, and such joins in other shapes, stay refused by [`super::unsupported`].
 
 use datafusion::sql::sqlparser::ast::{
@@ -61,11 +62,9 @@ enum Side {
     Both,
 }
 
-/// Rewrites the unqualified USING columns of a query whose body is such a select.
-pub(super) fn merge_using_columns(query: &mut Query) {
-    let SetExpr::Select(select) = query.body.as_mut() else {
-        return;
-    };
+/// Rewrites the unqualified USING columns of such a select (wherever it stands: a query's
+/// body, a branch of a set operation, a subquery).
+pub(super) fn merge_using_columns(select: &mut Select) {
     let Some(merged) = merged_columns(select) else {
         return;
     };
@@ -97,19 +96,31 @@ pub(super) fn merge_using_columns(query: &mut Query) {
     if let Some(having) = &mut select.having {
         read_merged(having, &merged);
     }
-    // In ORDER BY an output column's name is that column (PostgreSQL looks there first).
+}
+
+/// The ORDER BY of a query whose body is such a select (before the select is rewritten):
+/// a name that is an output column is that column (PostgreSQL looks there first), any other
+/// merged name the merged column.
+pub(super) fn merge_using_columns_in_order_by(query: &mut Query) {
+    let SetExpr::Select(select) = query.body.as_ref() else {
+        return;
+    };
+    let Some(merged) = merged_columns(select) else {
+        return;
+    };
     let outputs: Vec<String> = select
         .projection
         .iter()
         .filter_map(|item| match item {
             SelectItem::ExprWithAlias { alias, .. } => Some(folded(alias)),
+            // A merged column listed by name keeps that name as its output's.
+            SelectItem::UnnamedExpr(Expr::Identifier(ident)) => Some(folded(ident)),
             _ => None,
         })
         .collect();
     let unnamed: Vec<(String, Expr)> = merged
-        .iter()
+        .into_iter()
         .filter(|(name, _)| !outputs.contains(name))
-        .cloned()
         .collect();
     if let Some(order_by) = &mut query.order_by
         && let OrderByKind::Expressions(items) = &mut order_by.kind
@@ -138,7 +149,19 @@ mod tests {
 
     fn rewritten(sql: &str) -> String {
         let mut query = parse_query(sql).expect("parses");
-        merge_using_columns(&mut query);
+        merge_using_columns_in_order_by(&mut query);
+        fn each_select(body: &mut SetExpr) {
+            match body {
+                SetExpr::Select(select) => merge_using_columns(select),
+                SetExpr::SetOperation { left, right, .. } => {
+                    each_select(left);
+                    each_select(right);
+                }
+                SetExpr::Query(query) => each_select(&mut query.body),
+                _ => {}
+            }
+        }
+        each_select(&mut query.body);
         query.to_string()
     }
 
@@ -172,6 +195,15 @@ mod tests {
         assert_eq!(
             rewritten("SELECT id + 1 AS n FROM a RIGHT JOIN b USING (id)"),
             "SELECT b.id + 1 AS n FROM a RIGHT JOIN b USING(id)"
+        );
+    }
+
+    #[test]
+    fn a_branch_of_a_union_is_merged_too() {
+        assert_eq!(
+            rewritten("SELECT id FROM a FULL JOIN b USING (id) UNION ALL SELECT 9 ORDER BY 1"),
+            "SELECT coalesce(a.id, b.id) AS id FROM a FULL JOIN b USING(id) UNION ALL SELECT 9 \
+             ORDER BY 1"
         );
     }
 
