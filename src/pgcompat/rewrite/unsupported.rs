@@ -40,7 +40,10 @@ impl Visitor for Refusals {
     }
 
     fn pre_visit_select(&mut self, select: &Select) -> ControlFlow<Self::Break> {
+        // A subquery could read the merged column as an outer one, which the rewrite leaves
+        // to DataFusion (the left side's column).
         let merged_by_rewrite = super::using_columns::merged_columns(select).is_some()
+            && !super::ast::holds_subquery_expression(select)
             && !select.projection.iter().any(|item| {
                 matches!(
                     item,

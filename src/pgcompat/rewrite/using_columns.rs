@@ -9,7 +9,8 @@
 //! UNION): each unqualified `c` of its select list, WHERE, GROUP BY and HAVING, and of the
 //! ORDER BY of a query whose body it is, becomes the merged column (a select-list item keeps
 //! the name `c`). Subqueries are left alone. `SELECT *` over a right or full join with
-//! USING, and such joins in other shapes, stay refused by [`super::unsupported`].
+//! USING, such a select with a subquery expression (it could read the merged column as an
+//! outer one), and such joins in other shapes, stay refused by [`super::unsupported`].
 
 use datafusion::sql::sqlparser::ast::{
     Expr, GroupByExpr, Ident, JoinConstraint, JoinOperator, OrderByKind, Query, Select, SelectItem,
