@@ -281,12 +281,12 @@ pub(super) fn render_with<E>(
 
 /// `AM`/`PM` (`A.M.`/`P.M.` with dots), lower-cased unless `upper`.
 pub(super) fn push_meridiem(out: &mut String, morning: bool, upper: bool, dots: bool) {
-    let text = match (morning, dots) {
-        (true, false) => "AM",
-        (false, false) => "PM",
-        (true, true) => "A.M.",
-        (false, true) => "P.M.",
-    };
+    push_marker(out, morning, ["AM", "PM", "A.M.", "P.M."], upper, dots);
+}
+
+/// The first or the second of a pair of markers, plain or dotted, in upper or lower case.
+fn push_marker(out: &mut String, first: bool, names: [&str; 4], upper: bool, dots: bool) {
+    let text = names[usize::from(!first) + 2 * usize::from(dots)];
     out.push_str(&if upper {
         text.to_string()
     } else {
@@ -421,17 +421,7 @@ fn write_field(
             None
         }
         Field::Era { upper, dots } => {
-            let text = match (year > 0, dots) {
-                (true, false) => "AD",
-                (false, false) => "BC",
-                (true, true) => "A.D.",
-                (false, true) => "B.C.",
-            };
-            out.push_str(&if upper {
-                text.to_string()
-            } else {
-                text.to_ascii_lowercase()
-            });
+            push_marker(out, year > 0, ["AD", "BC", "A.D.", "B.C."], upper, dots);
             None
         }
         // A timestamp without time zone has no zone to name; a timestamptz is in its own.
@@ -494,6 +484,10 @@ mod tests {
         );
         assert_eq!(format("Day Dy FMDay D ID", at), "Sunday    Sun Sunday 1 7");
         assert_eq!(format("HH12:MI AM pm", at), "02:05 PM pm");
+        assert_eq!(
+            format("AD ad A.D. b.c. A.M. p.m.", at),
+            "AD ad A.D. a.d. P.M. p.m."
+        );
         assert_eq!(
             format("DDth FMDDth ddd IW WW W", at),
             "30th 30th 182 26 26 5"

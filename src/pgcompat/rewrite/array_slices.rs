@@ -86,18 +86,10 @@ fn literal_integer(expr: &Expr) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pgcompat::rewrite::ast::parse_query;
+    use crate::pgcompat::rewrite::ast::testing::expression;
 
     fn rewritten(expr: &str) -> String {
-        let query = parse_query(&format!("SELECT {expr}")).expect("parses");
-        let datafusion::sql::sqlparser::ast::SetExpr::Select(select) = *query.body else {
-            panic!("a select");
-        };
-        let datafusion::sql::sqlparser::ast::SelectItem::UnnamedExpr(mut e) =
-            select.projection[0].clone()
-        else {
-            panic!("an expression");
-        };
+        let mut e = expression(expr);
         assert!(slice_bounds(&mut e), "claims {expr}");
         e.to_string()
     }

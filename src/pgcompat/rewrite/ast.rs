@@ -306,3 +306,31 @@ pub(super) fn from_items(select: &Select) -> impl Iterator<Item = &TableFactor> 
         .iter()
         .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
 }
+
+/// Test helpers for the passes: a select's text after `rewrite`, and one expression.
+#[cfg(test)]
+pub(super) mod testing {
+    use datafusion::sql::sqlparser::ast::{Expr, Select, SelectItem, SetExpr};
+
+    /// `sql` (one select) after `rewrite` changed its select.
+    pub fn rewritten_select(sql: &str, rewrite: impl FnOnce(&mut Select)) -> String {
+        let mut query = super::parse_query(sql).expect("parses");
+        let SetExpr::Select(select) = query.body.as_mut() else {
+            panic!("a select: {sql}");
+        };
+        rewrite(select);
+        query.to_string()
+    }
+
+    /// The expression `sql` as the parser reads it in a select list.
+    pub fn expression(sql: &str) -> Expr {
+        let query = super::parse_query(&format!("SELECT {sql}")).expect("parses");
+        let SetExpr::Select(select) = *query.body else {
+            panic!("a select");
+        };
+        match select.projection.into_iter().next() {
+            Some(SelectItem::UnnamedExpr(e)) => e,
+            other => panic!("an expression, not {other:?}"),
+        }
+    }
+}

@@ -286,14 +286,12 @@ fn order_by_exprs(query: &Query) -> Vec<Expr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pgcompat::rewrite::ast::testing::rewritten_select;
 
     fn rewritten(sql: &str) -> String {
-        let mut query = parse_query(sql).expect("parses");
-        let SetExpr::Select(select) = query.body.as_mut() else {
-            panic!("a select");
-        };
-        lateral_top_n_as_ranked_join(select, |e| e.to_string().starts_with("max("));
-        query.to_string()
+        rewritten_select(sql, |select| {
+            lateral_top_n_as_ranked_join(select, |e| e.to_string().starts_with("max("))
+        })
     }
 
     #[test]

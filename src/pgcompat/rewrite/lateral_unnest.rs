@@ -95,14 +95,10 @@ pub(super) fn unnest_of_earlier_item(select: &mut Select) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pgcompat::rewrite::ast::testing::rewritten_select;
 
     fn rewritten(sql: &str) -> String {
-        let mut query = parse_query(sql).expect("parses");
-        let datafusion::sql::sqlparser::ast::SetExpr::Select(select) = query.body.as_mut() else {
-            panic!("a select");
-        };
-        unnest_of_earlier_item(select);
-        query.to_string()
+        rewritten_select(sql, unnest_of_earlier_item)
     }
 
     #[test]

@@ -114,18 +114,10 @@ fn divides(expr: &Expr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pgcompat::rewrite::ast::parse_query;
+    use crate::pgcompat::rewrite::ast::testing::expression;
 
     fn rewritten(sql: &str) -> (bool, String) {
-        let query = parse_query(&format!("SELECT {sql}")).expect("parses");
-        let datafusion::sql::sqlparser::ast::SetExpr::Select(select) = *query.body else {
-            panic!("a select");
-        };
-        let datafusion::sql::sqlparser::ast::SelectItem::UnnamedExpr(mut e) =
-            select.projection[0].clone()
-        else {
-            panic!("an expression");
-        };
+        let mut e = expression(sql);
         let claimed = lazy_boolean_case(&mut e);
         (claimed, e.to_string())
     }

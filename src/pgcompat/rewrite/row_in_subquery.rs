@@ -71,14 +71,10 @@ fn exists_of(values: &[Expr], subquery: &Query) -> Option<Expr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pgcompat::rewrite::ast::testing::rewritten_select;
 
     fn rewritten(sql: &str) -> String {
-        let mut query = parse_query(sql).expect("parses");
-        let SetExpr::Select(select) = query.body.as_mut() else {
-            panic!("a select");
-        };
-        row_in_subquery_as_exists(select);
-        query.to_string()
+        rewritten_select(sql, row_in_subquery_as_exists)
     }
 
     #[test]
