@@ -238,6 +238,7 @@ async fn build_state_with_tables(
     state.add_analyzer_rule(Arc::new(casts));
     // After type coercion, which gives every expression its type.
     state.add_analyzer_rule(Arc::new(pgcompat::json::JsonOrdering));
+    state.add_analyzer_rule(Arc::new(pgcompat::bpchar::BlankPadding));
     // Last: it sees the casts the others wrote.
     let session_zone = pgcompat::session_zone::SessionZone::new(&state)?;
     state.add_analyzer_rule(Arc::new(session_zone));

@@ -44,6 +44,7 @@ macro_rules! known_by_name {
     };
 }
 
+pub mod bpchar;
 pub(crate) mod builtins;
 pub mod cast_rules;
 pub mod commands;
@@ -127,6 +128,9 @@ pub async fn install(
     }
     builtins::register(state)?;
     json::register(state)?;
+    state.register_udf(Arc::new(
+        datafusion::logical_expr::ScalarUDF::new_from_impl(bpchar::Bpchar::new()),
+    ))?;
     state.register_expr_planner(Arc::new(planner::PgOperators::new(state)?))?;
     state.register_udtf("pg_get_keywords", Arc::new(keywords::PgGetKeywords));
     let index = FunctionIndex::build(state, extension_functions);

@@ -120,13 +120,20 @@ pub fn column_type(data_type: &DataType) -> Option<PgColumnType> {
     }
 }
 
-/// The Postgres type of a column: `json` or `jsonb` for strings marked as such (see
-/// [`json`](super::json)), else that of its Arrow type ([`column_type`]).
+/// The Postgres type of a column: `json`, `jsonb` or `char(n)` for strings marked as such
+/// (see [`json`](super::json) and [`bpchar`](super::bpchar)), else that of its Arrow type ([`column_type`]).
 pub fn field_type(field: &Field) -> Option<PgColumnType> {
     let json = |pg_type| PgColumnType {
         pg_type,
         type_modifier: -1,
     };
+    if let Some(length) = super::bpchar::length(field) {
+        return Some(PgColumnType {
+            pg_type: Type::BPCHAR,
+            // As varchar(n): n + 4; n is at most 10485760.
+            type_modifier: i32::try_from(length).map_or(-1, |n| n + 4),
+        });
+    }
     match super::json::JsonType::of(field) {
         Some(super::json::JsonType::Json) => Some(json(Type::JSON)),
         Some(super::json::JsonType::Jsonb) => Some(json(Type::JSONB)),

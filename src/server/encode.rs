@@ -209,8 +209,9 @@ impl BatchEncoder {
                     field.data_type()
                 )));
             }
-            writers::dispatch(
+            writers::dispatch_column(
                 column.as_ref(),
+                field,
                 ColumnVisit {
                     rows,
                     format,

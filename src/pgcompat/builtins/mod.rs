@@ -94,7 +94,7 @@ use datafusion::execution::FunctionRegistry;
 use datafusion::execution::context::SessionState;
 use datafusion::logical_expr::{AggregateUDF, ColumnarValue, DocSection, ScalarUDF};
 
-const DOC_SECTION: DocSection = DocSection {
+pub(in crate::pgcompat) const DOC_SECTION: DocSection = DocSection {
     include: true,
     label: "PostgreSQL Functions",
     description: Some("PostgreSQL's built-in functions, as PostgreSQL computes them."),

@@ -116,6 +116,25 @@ fn with_seconds(text: &str) -> Option<String> {
     })
 }
 
+/// A string literal of exactly `length` characters (1 if none is given), not ending in a
+/// blank: as char(n) it needs neither padding nor truncation.
+fn is_exact_char_literal(operand: &Expr, length: Option<&CharacterLength>) -> bool {
+    let n = match length {
+        None => 1,
+        Some(CharacterLength::IntegerLength { length, .. }) => *length,
+        Some(CharacterLength::Max) => return false,
+    };
+    match operand {
+        Expr::Value(value) => match &value.value {
+            Value::SingleQuotedString(text) => {
+                text.chars().count() as u64 == n && !text.ends_with(' ')
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// A cast to a PostgreSQL type DataFusion does not know, as a function call or a cast to the
 /// type DataFusion names it by. Claims every cast.
 pub(super) fn postgres_type(expr: &mut Expr) -> bool {
@@ -148,6 +167,33 @@ pub(super) fn postgres_type(expr: &mut Expr) -> bool {
     else {
         return false;
     };
+    // `x::char(3)`: blank-padded text (see `pgcompat::bpchar`). A literal of exactly n
+    // characters not ending in a blank (`'f'::char`, as catalog queries write it) needs
+    // neither padding nor truncation and stays text, which catalog queries compare and
+    // combine freely.
+    if let SqlType::Char(length) | SqlType::Character(length) = data_type
+        && !is_exact_char_literal(operand, length.as_ref())
+    {
+        let length = match length {
+            None => 1,
+            Some(CharacterLength::IntegerLength { length, .. }) => *length,
+            // `char(max)` is no PostgreSQL type; the function refuses the length.
+            Some(CharacterLength::Max) => 0,
+        };
+        let length = Expr::value(Value::Number(length.to_string(), false));
+        let text = Expr::Cast {
+            kind: CastKind::Cast,
+            expr: Box::new(std::mem::replace(
+                operand.as_mut(),
+                Expr::value(Value::Null),
+            )),
+            data_type: SqlType::Text,
+            array: false,
+            format: None,
+        };
+        *expr = call(crate::pgcompat::bpchar::FUNCTION, vec![text, length]);
+        return true;
+    }
     // `x::varchar(5)` keeps the first five characters; DataFusion ignores the length.
     if let SqlType::Varchar(Some(length))
     | SqlType::CharacterVarying(Some(length))

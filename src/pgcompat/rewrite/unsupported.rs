@@ -6,15 +6,12 @@
 //! - `RIGHT` and `FULL` joins with `USING` or `NATURAL` (the merged column is the left
 //!   side's, NULL where only the right side has the row; PostgreSQL coalesces both), but for
 //!   the ones [`super::using_columns`] merges as PostgreSQL does;
-//! - casts to `char(n)` (blank-padded text: its length and comparisons ignore the padding,
-//!   which text cannot imitate), but for a literal of exactly n characters that does not end
-//!   in a blank (`'f'::char`, as catalog queries write it), which is the same as text.
 
 use std::ops::ControlFlow;
 
 use datafusion::sql::sqlparser::ast::{
-    CharacterLength, DataType as SqlType, Expr, JoinConstraint, JoinOperator, Query, Select,
-    SelectItem, SetExpr, Statement, TableFactor, TableWithJoins, Value, Visit, Visitor,
+    JoinConstraint, JoinOperator, Query, Select, SelectItem, SetExpr, Statement, TableFactor,
+    TableWithJoins, Visit, Visitor,
 };
 
 use crate::error::{SqlError, sqlstate};
@@ -63,38 +60,6 @@ impl Visitor for Refusals {
             } => joins(table_with_joins),
             _ => ControlFlow::Continue(()),
         }
-    }
-
-    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<Self::Break> {
-        match expr {
-            Expr::Cast {
-                data_type: SqlType::Char(length) | SqlType::Character(length),
-                expr: operand,
-                ..
-            } if !is_exact_char_literal(operand, length.as_ref()) => ControlFlow::Break(
-                "casts to char(n) are not supported (blank-padded text); use varchar(n) or text",
-            ),
-            _ => ControlFlow::Continue(()),
-        }
-    }
-}
-
-/// A string literal of exactly `length` characters (1 if none is given), not ending in a
-/// blank: as char(n) it needs neither padding nor truncation.
-fn is_exact_char_literal(operand: &Expr, length: Option<&CharacterLength>) -> bool {
-    let n = match length {
-        None => 1,
-        Some(CharacterLength::IntegerLength { length, .. }) => *length,
-        Some(CharacterLength::Max) => return false,
-    };
-    match operand {
-        Expr::Value(value) => match &value.value {
-            Value::SingleQuotedString(text) => {
-                text.chars().count() as u64 == n && !text.ends_with(' ')
-            }
-            _ => false,
-        },
-        _ => false,
     }
 }
 

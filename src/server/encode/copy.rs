@@ -331,9 +331,11 @@ impl CopyEncoder {
                 row.extend_from_slice(&(columns as i16).to_be_bytes());
             }
         }
-        for (c, column) in batch.columns().iter().enumerate() {
-            writers::dispatch(
+        let schema = std::sync::Arc::clone(&self.schema);
+        for ((c, column), field) in batch.columns().iter().enumerate().zip(schema.fields()) {
+            writers::dispatch_column(
                 column.as_ref(),
+                field,
                 CopyColumn {
                     encoder: self,
                     rows: &mut rows[..n],

@@ -18,6 +18,69 @@ mod scalars;
 mod temporal;
 
 pub(super) use dispatch::dispatch;
+
+/// [`dispatch`] for a column of a result: a `char(n)` column's values are padded to n
+/// characters with blanks, as PostgreSQL sends them (custlake holds them without the padding,
+/// see `pgcompat::bpchar`).
+pub(super) fn dispatch_column<'a, V: Visit<'a>>(
+    array: &'a dyn datafusion::arrow::array::Array,
+    field: &datafusion::arrow::datatypes::Field,
+    v: V,
+) -> Result<V::Out, EncodeError> {
+    match crate::pgcompat::bpchar::length(field) {
+        Some(length) => dispatch(array, PadVisit { inner: v, length }),
+        None => dispatch(array, v),
+    }
+}
+
+struct PadVisit<V> {
+    inner: V,
+    length: usize,
+}
+
+impl<'a, V: Visit<'a>> Visit<'a> for PadVisit<V> {
+    type Out = V::Out;
+    fn visit<W: Writer + 'a>(self, writer: W) -> Result<Self::Out, EncodeError> {
+        self.inner.visit(BlankPadded {
+            inner: writer,
+            length: self.length,
+        })
+    }
+}
+
+/// A text writer whose values are padded with blanks to `length` characters; char(n)'s text
+/// and binary forms are the same bytes.
+struct BlankPadded<W> {
+    inner: W,
+    length: usize,
+}
+
+impl<W> BlankPadded<W> {
+    fn pad(&self, out: &mut Vec<u8>, start: usize) {
+        // Characters, not bytes: count the bytes that start a UTF-8 sequence.
+        let chars = out[start..].iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        out.resize(out.len() + self.length.saturating_sub(chars), b' ');
+    }
+}
+
+impl<W: Writer> Writer for BlankPadded<W> {
+    #[inline]
+    fn is_null(&self, i: usize) -> bool {
+        self.inner.is_null(i)
+    }
+    fn text(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        let start = out.len();
+        self.inner.text(i, out)?;
+        self.pad(out, start);
+        Ok(())
+    }
+    fn binary(&self, i: usize, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        let start = out.len();
+        self.inner.binary(i, out)?;
+        self.pad(out, start);
+        Ok(())
+    }
+}
 pub(super) use nested::Offsets;
 
 /// Renders the values of one downcast Arrow array. `text`, `binary` and `json` are only
