@@ -116,6 +116,17 @@ fn with_seconds(text: &str) -> Option<String> {
     })
 }
 
+/// `operand::text`, taking the operand out of the cast being rewritten.
+fn taken_as_text(operand: &mut Expr) -> Expr {
+    Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(std::mem::replace(operand, Expr::value(Value::Null))),
+        data_type: SqlType::Text,
+        array: false,
+        format: None,
+    }
+}
+
 /// A string literal of exactly `length` characters (1 if none is given), not ending in a
 /// blank: as char(n) it needs neither padding nor truncation.
 fn is_exact_char_literal(operand: &Expr, length: Option<&CharacterLength>) -> bool {
@@ -181,16 +192,7 @@ pub(super) fn postgres_type(expr: &mut Expr) -> bool {
             Some(CharacterLength::Max) => 0,
         };
         let length = Expr::value(Value::Number(length.to_string(), false));
-        let text = Expr::Cast {
-            kind: CastKind::Cast,
-            expr: Box::new(std::mem::replace(
-                operand.as_mut(),
-                Expr::value(Value::Null),
-            )),
-            data_type: SqlType::Text,
-            array: false,
-            format: None,
-        };
+        let text = taken_as_text(operand);
         *expr = call(crate::pgcompat::bpchar::FUNCTION, vec![text, length]);
         return true;
     }
@@ -201,16 +203,7 @@ pub(super) fn postgres_type(expr: &mut Expr) -> bool {
         && let CharacterLength::IntegerLength { length, .. } = length
     {
         let length = Expr::value(Value::Number(length.to_string(), false));
-        let text = Expr::Cast {
-            kind: CastKind::Cast,
-            expr: Box::new(std::mem::replace(
-                operand.as_mut(),
-                Expr::value(Value::Null),
-            )),
-            data_type: SqlType::Text,
-            array: false,
-            format: None,
-        };
+        let text = taken_as_text(operand);
         *expr = call("left", vec![text, length]);
         return true;
     }
